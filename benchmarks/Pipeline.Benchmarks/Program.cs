@@ -1,0 +1,1 @@
+namespace Pipeline.Benchmarks; internal static class Program { private static int Main(string[] args) => 0; }
