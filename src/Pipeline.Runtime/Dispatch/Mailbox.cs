@@ -1,0 +1,237 @@
+using System.Runtime.CompilerServices;
+using Pipeline.Runtime.Actors;
+
+namespace Pipeline.Runtime.Dispatch;
+
+/// <summary>
+/// An actor's mailbox: the user-message queue, the system-message queue and a status word
+/// (closed / scheduled / suspension count). It is its own thread-pool work item, so scheduling an actor
+/// allocates nothing. System messages always run before user messages, and between any two of them.
+/// </summary>
+internal sealed class Mailbox : IThreadPoolWorkItem
+{
+    private const int ClosedFlag = 1;
+    private const int ScheduledFlag = 2;
+    private const int SuspendUnit = 4;
+
+    private readonly BoundedMessageQueue? _bounded;
+    private MpscRingQueue<Envelope> _unbounded;
+    private SystemMessageQueue _system;
+    private int _status;
+    private ActorCell _cell = null!;
+    private MessageDispatcher _dispatcher = null!;
+    private Queue<Envelope>? _prepended;
+
+    /// <summary>The dedicated thread when the actor runs on a <see cref="PinnedDispatcher"/>.</summary>
+    internal PinnedDispatcher.PinnedThread? PinnedThread;
+
+    /// <summary>Creates a mailbox: unbounded when <paramref name="bounded"/> is null.</summary>
+    public Mailbox(BoundedMessageQueue? bounded) => _bounded = bounded;
+
+    /// <summary>The bounded queue, or null for the unbounded mailbox.</summary>
+    public BoundedMessageQueue? Bounded => _bounded;
+
+    /// <summary>Number of queued user messages (an estimate under concurrency).</summary>
+    public int NumberOfMessages => (_bounded?.Count ?? _unbounded.Count) + (_prepended?.Count ?? 0);
+
+    private bool QueueHasMessages => _bounded?.HasMessages ?? _unbounded.HasItems;
+
+    public bool IsClosed => (Volatile.Read(ref _status) & ClosedFlag) != 0;
+
+    public bool IsSuspended => Volatile.Read(ref _status) >= SuspendUnit;
+
+    private bool ShouldProcessMessage
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (Volatile.Read(ref _status) & ~ScheduledFlag) == 0;
+    }
+
+    public void Attach(ActorCell cell, MessageDispatcher dispatcher)
+    {
+        _cell = cell;
+        _dispatcher = dispatcher;
+    }
+
+    /// <summary>Offers a user message. The caller handles the result (dead letters, exceptions).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public EnqueueResult Post(in Envelope envelope, out Envelope evicted)
+    {
+        EnqueueResult result;
+        if (_bounded is null)
+        {
+            _unbounded.Enqueue(envelope);
+            evicted = default;
+            result = EnqueueResult.Enqueued;
+        }
+        else
+        {
+            result = _bounded.TryEnqueue(envelope, out evicted);
+        }
+        if (result is EnqueueResult.Enqueued or EnqueueResult.EnqueuedDroppedOldest)
+            TrySchedule(hasMessageHint: true, hasSystemMessageHint: false);
+        return result;
+    }
+
+    /// <summary>Queues a system message and schedules the mailbox.</summary>
+    public void PostSystem(SystemMessage message)
+    {
+        _system.Push(message);
+        TrySchedule(hasMessageHint: false, hasSystemMessageHint: true);
+    }
+
+    /// <summary>Puts messages in front of the queue (UnstashAll). Only the actor itself may call this.</summary>
+    public void Prepend(IEnumerable<Envelope> envelopes)
+    {
+        var q = _prepended ??= new Queue<Envelope>();
+        if (q.Count == 0)
+        {
+            foreach (var e in envelopes) q.Enqueue(e);
+            return;
+        }
+        var rest = q.ToArray();
+        q.Clear();
+        foreach (var e in envelopes) q.Enqueue(e);
+        foreach (var e in rest) q.Enqueue(e);
+    }
+
+    /// <summary>Takes the next user message: unstashed ones first. Only the actor itself may call this.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryDequeue(out Envelope envelope)
+    {
+        var p = _prepended;
+        if (p is not null && p.Count > 0)
+        {
+            envelope = p.Dequeue();
+            return true;
+        }
+        return _bounded is null ? _unbounded.TryDequeue(out envelope) : _bounded.TryDequeue(out envelope);
+    }
+
+    /// <summary>Takes every pending system message (used once the actor is dead).</summary>
+    public SystemMessage? TakeSystemMessages() => _system.TakeAllInOrder();
+
+    public void Suspend()
+    {
+        while (true)
+        {
+            var s = Volatile.Read(ref _status);
+            if ((s & ClosedFlag) != 0) return;
+            if (Interlocked.CompareExchange(ref _status, s + SuspendUnit, s) == s) return;
+        }
+    }
+
+    /// <summary>Lowers the suspension count; returns true when the mailbox is no longer suspended.</summary>
+    public bool Resume()
+    {
+        while (true)
+        {
+            var s = Volatile.Read(ref _status);
+            if ((s & ClosedFlag) != 0) return false;
+            if (s < SuspendUnit) return true;
+            var next = s - SuspendUnit;
+            if (Interlocked.CompareExchange(ref _status, next, s) == s)
+            {
+                if (next < SuspendUnit) TrySchedule(false, false);
+                return next < SuspendUnit;
+            }
+        }
+    }
+
+    /// <summary>Closes the mailbox for good: nothing more is processed.</summary>
+    public void BecomeClosed()
+    {
+        while (true)
+        {
+            var s = Volatile.Read(ref _status);
+            if (Interlocked.CompareExchange(ref _status, ClosedFlag | ScheduledFlag, s) == s) break;
+        }
+        _bounded?.ReleaseWaiters();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void TrySchedule(bool hasMessageHint, bool hasSystemMessageHint)
+    {
+        if (CanBeScheduled(hasMessageHint, hasSystemMessageHint) && SetAsScheduled())
+            _dispatcher.Execute(this);
+    }
+
+    private bool CanBeScheduled(bool hasMessageHint, bool hasSystemMessageHint)
+    {
+        var s = Volatile.Read(ref _status);
+        if ((s & (ClosedFlag | ScheduledFlag)) != 0) return false;
+        if (s >= SuspendUnit) return hasSystemMessageHint || _system.HasMessages;
+        return hasMessageHint || hasSystemMessageHint || _system.HasMessages || QueueHasMessages
+               || (_prepended is { Count: > 0 });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool SetAsScheduled()
+    {
+        while (true)
+        {
+            var s = Volatile.Read(ref _status);
+            if ((s & (ClosedFlag | ScheduledFlag)) != 0) return false;
+            if (Interlocked.CompareExchange(ref _status, s | ScheduledFlag, s) == s) return true;
+        }
+    }
+
+    private void SetAsIdle()
+    {
+        while (true)
+        {
+            var s = Volatile.Read(ref _status);
+            if ((s & ClosedFlag) != 0) return;
+            if (Interlocked.CompareExchange(ref _status, s & ~ScheduledFlag, s) == s) return;
+        }
+    }
+
+    /// <summary>Runs one turn: all system messages, then up to the dispatcher's throughput of user messages.</summary>
+    public void Execute()
+    {
+        try
+        {
+            if (!IsClosed)
+            {
+                ProcessAllSystemMessages();
+                ProcessMailbox();
+            }
+        }
+        finally
+        {
+            SetAsIdle();
+            TrySchedule(false, false);
+        }
+    }
+
+    private void ProcessMailbox()
+    {
+        var left = _dispatcher.Throughput;
+        var processed = 0;
+        var cell = _cell;
+        while (ShouldProcessMessage && TryDequeue(out var envelope))
+        {
+            cell.Invoke(envelope);
+            processed++;
+            if (_system.HasMessages) ProcessAllSystemMessages();
+            if (--left == 0) break;
+        }
+        if (processed > 0) cell.OnTurnProcessed(processed);
+    }
+
+    private void ProcessAllSystemMessages()
+    {
+        while (!IsClosed)
+        {
+            var message = _system.TakeAllInOrder();
+            if (message is null) return;
+            while (message is not null)
+            {
+                var next = message.Next;
+                message.Next = null;
+                if (IsClosed) _cell.HandleSystemMessageAfterDeath(message);
+                else _cell.SystemInvoke(message);
+                message = next;
+            }
+        }
+    }
+}

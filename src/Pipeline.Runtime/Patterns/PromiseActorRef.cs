@@ -1,0 +1,96 @@
+using Pipeline.Runtime.Actors;
+using Pipeline.Runtime.Dispatch;
+
+namespace Pipeline.Runtime.Patterns;
+
+/// <summary>
+/// The temporary sender of an Ask: the first message it receives completes the ask's task (a
+/// <see cref="Status.Failure"/> completes it with the exception). Later messages go to dead letters.
+/// Its path is only built if someone looks at it.
+/// </summary>
+internal sealed class PromiseActorRef : InternalActorRef
+{
+    private readonly ActorSystem _system;
+    private readonly TaskCompletionSource<object> _promise = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ActorPath? _path;
+    private HashSet<InternalActorRef>? _watchers;
+    private readonly Lock _lock = new();
+
+    public PromiseActorRef(ActorSystem system) => _system = system;
+
+    public Task<object> Task => _promise.Task;
+
+    public override ActorPath Path => _path ??= _system.NewTempPath();
+
+    public override InternalActorRef Parent => _system.TempContainer;
+
+    public override bool IsTerminated => _promise.Task.IsCompleted;
+
+    internal override ActorSystem? OwnerSystem => _system;
+
+    public override void Tell(object message, IActorRef? sender = null)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var completed = message is Status.Failure f ? _promise.TrySetException(f.Cause) : _promise.TrySetResult(message);
+        if (!completed)
+        {
+            _system.DeadLetter(message, sender, this, "ask already completed");
+            return;
+        }
+        _system.UnregisterTemp(this);
+        NotifyWatchers();
+    }
+
+    internal void Fail(Exception exception)
+    {
+        if (_promise.TrySetException(exception))
+        {
+            _system.UnregisterTemp(this);
+            NotifyWatchers();
+        }
+    }
+
+    internal void Cancel()
+    {
+        if (_promise.TrySetCanceled())
+        {
+            _system.UnregisterTemp(this);
+            NotifyWatchers();
+        }
+    }
+
+    internal override void SendSystemMessage(SystemMessage message)
+    {
+        switch (message)
+        {
+            case Watch w when ReferenceEquals(w.Watchee, this):
+                lock (_lock)
+                {
+                    if (!_promise.Task.IsCompleted)
+                    {
+                        (_watchers ??= new HashSet<InternalActorRef>()).Add(w.Watcher);
+                        return;
+                    }
+                }
+                w.Watcher.SendSystemMessage(new DeathWatchNotification(this, true, false));
+                break;
+            case Unwatch u:
+                lock (_lock) _watchers?.Remove(u.Watcher);
+                break;
+        }
+    }
+
+    private void NotifyWatchers()
+    {
+        InternalActorRef[] watchers;
+        lock (_lock)
+        {
+            if (_watchers is null) return;
+            watchers = _watchers.ToArray();
+            _watchers = null;
+        }
+        foreach (var w in watchers) w.SendSystemMessage(new DeathWatchNotification(this, true, false));
+    }
+
+    public override void Stop() => Cancel();
+}
