@@ -16,6 +16,14 @@ public abstract class ActorBase
 
     internal void Attach(ActorCell cell) => _cell = cell;
 
+    internal bool AroundReceive(object message) => Receive(message);
+    internal void AroundUnhandled(object message) => Unhandled(message);
+    internal void AroundPreStart() => PreStart();
+    internal void AroundPostStop() => PostStop();
+    internal void AroundPreRestart(Exception reason, object? message) => PreRestart(reason, message);
+    internal void AroundPostRestart(Exception reason) => PostRestart(reason);
+    internal SupervisorStrategy AroundSupervisorStrategy() => SupervisorStrategy();
+
     /// <summary>The actor's context.</summary>
     protected IActorContext Context => Cell;
 
@@ -29,7 +37,7 @@ public abstract class ActorBase
     protected IStash Stash => Cell.Stash;
 
     /// <summary>Handles a message; returns false when it was not handled (it then goes to <see cref="Unhandled"/>).</summary>
-    protected internal abstract bool Receive(object message);
+    protected abstract bool Receive(object message);
 
     /// <summary>Sends a message with this actor as sender.</summary>
     protected void Send(IActorRef target, object message) => target.Tell(message, Cell);
@@ -39,28 +47,28 @@ public abstract class ActorBase
 
     /// <summary>Called for messages nobody handled: publishes <see cref="UnhandledMessage"/>; an unhandled
     /// <see cref="Terminated"/> fails the actor with <see cref="DeathPactException"/>.</summary>
-    protected internal virtual void Unhandled(object message)
+    protected virtual void Unhandled(object message)
     {
         if (message is Terminated t) throw new DeathPactException(t.ActorRef);
         Cell.PublishUnhandled(message);
     }
 
     /// <summary>Called once before the first message (and after a restart, by <see cref="PostRestart"/>).</summary>
-    protected internal virtual void PreStart() { }
+    protected virtual void PreStart() { }
 
     /// <summary>Called once after the actor stopped (and before a restart, by <see cref="PreRestart"/>).</summary>
-    protected internal virtual void PostStop() { }
+    protected virtual void PostStop() { }
 
     /// <summary>Called on the failed instance before a restart. The default stops all children and calls <see cref="PostStop"/>.</summary>
-    protected internal virtual void PreRestart(Exception reason, object? message)
+    protected virtual void PreRestart(Exception reason, object? message)
     {
         foreach (var child in Cell.Children) Cell.Stop(child);
         PostStop();
     }
 
     /// <summary>Called on the fresh instance after a restart. The default calls <see cref="PreStart"/>.</summary>
-    protected internal virtual void PostRestart(Exception reason) => PreStart();
+    protected virtual void PostRestart(Exception reason) => PreStart();
 
     /// <summary>How this actor supervises its children; the default comes from its props, else one-for-one restart.</summary>
-    protected internal virtual SupervisorStrategy SupervisorStrategy() => Cell.Props.SupervisorStrategy ?? Cell.System.Settings.DefaultSupervisorStrategy;
+    protected virtual SupervisorStrategy SupervisorStrategy() => Cell.Props.SupervisorStrategy ?? Cell.System.Settings.DefaultSupervisorStrategy;
 }

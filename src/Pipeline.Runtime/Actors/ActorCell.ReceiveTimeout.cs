@@ -44,7 +44,7 @@ internal sealed partial class ActorCell
         {
             extras.LastActivity = _system.TimeProvider.GetTimestamp();
             ScheduleReceiveTimeoutTick(timeout);
-            if (!_behavior!(Actors.ReceiveTimeout.Instance)) _actor!.Unhandled(Actors.ReceiveTimeout.Instance);
+            if (!_behavior!(Actors.ReceiveTimeout.Instance)) _actor!.AroundUnhandled(Actors.ReceiveTimeout.Instance);
         }
         else
         {

@@ -77,7 +77,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
     }
 
     /// <summary>Tells and, for a bounded mailbox with the backpressure policy, waits until there is room.</summary>
-    public async ValueTask TellAsync(object message, IActorRef? sender, CancellationToken cancellationToken)
+    public override async ValueTask TellAsync(object message, IActorRef? sender, CancellationToken cancellationToken)
     {
         if (message is null) throw new InvalidMessageException("Message must not be null.");
         var bounded = _mailbox.Bounded;
@@ -177,7 +177,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
     {
         var stack = Extras.BehaviorStack;
         if (stack.Count > 0) stack.Pop();
-        _behavior = stack.Count > 0 ? stack.Peek() : _actor!.Receive;
+        _behavior = stack.Count > 0 ? stack.Peek() : _actor!.AroundReceive;
     }
 
     // ---- message processing ----------------------------------------------------------------------------
@@ -194,7 +194,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
             else if (message is SelectionMessage selection) DeliverSelection(selection);
             else
             {
-                if (!_behavior!(message)) _actor!.Unhandled(message);
+                if (!_behavior!(message)) _actor!.AroundUnhandled(message);
                 if (_extras?.ReceiveTimeout is not null && message is not INotInfluenceReceiveTimeout) MarkActivity();
             }
         }
@@ -222,7 +222,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
             case Terminated t:
                 if (_extras?.TerminatedQueued is { } queued && queued.Remove(t.ActorRef))
                 {
-                    if (!_behavior!(t)) _actor!.Unhandled(t);
+                    if (!_behavior!(t)) _actor!.AroundUnhandled(t);
                 }
                 break;
             case PoisonPill:
@@ -234,7 +234,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
                 Sender.Tell(new ActorIdentity(identify.MessageId, this), this);
                 break;
             default:
-                if (!_behavior!(message)) _actor!.Unhandled(message);
+                if (!_behavior!(message)) _actor!.AroundUnhandled(message);
                 break;
         }
     }
@@ -279,7 +279,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
         try
         {
             var actor = NewActor();
-            actor.PreStart();
+            actor.AroundPreStart();
         }
         catch (ActorInitializationException e)
         {
@@ -307,7 +307,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
         if (actor is null) throw new ActorInitializationException(this, $"{_path}: the props factory returned null.", null);
         actor.Attach(this);
         _actor = actor;
-        _behavior = actor.Receive;
+        _behavior = actor.AroundReceive;
         return actor;
     }
 

@@ -5,11 +5,11 @@ namespace Pipeline.Runtime.Actors;
 /// <summary>The parent of all top-level actors of one kind (/user or /system).</summary>
 internal sealed class GuardianActor(SupervisorStrategy strategy) : ActorBase
 {
-    protected internal override bool Receive(object message) => false;
+    protected override bool Receive(object message) => false;
 
-    protected internal override SupervisorStrategy SupervisorStrategy() => strategy;
+    protected override SupervisorStrategy SupervisorStrategy() => strategy;
 
-    protected internal override void PreRestart(Exception reason, object? message)
+    protected override void PreRestart(Exception reason, object? message)
     {
         // A guardian keeps its children across a restart.
     }
@@ -26,7 +26,7 @@ internal sealed class RootGuardianActor : ActorBase
     private IActorRef? _user;
     private IActorRef? _system;
 
-    protected internal override bool Receive(object message)
+    protected override bool Receive(object message)
     {
         switch (message)
         {
@@ -46,5 +46,5 @@ internal sealed class RootGuardianActor : ActorBase
         return false;
     }
 
-    protected internal override SupervisorStrategy SupervisorStrategy() => Supervision.SupervisorStrategy.StoppingStrategy;
+    protected override SupervisorStrategy SupervisorStrategy() => Supervision.SupervisorStrategy.StoppingStrategy;
 }

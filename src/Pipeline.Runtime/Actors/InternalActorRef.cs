@@ -25,6 +25,13 @@ public abstract class InternalActorRef : IActorRef
 
     internal abstract void SendSystemMessage(SystemMessage message);
 
+    /// <summary>Tells, waiting for room where the target applies backpressure (see <see cref="ActorRefExtensions.TellAsync"/>).</summary>
+    public virtual ValueTask TellAsync(object message, IActorRef? sender, CancellationToken cancellationToken)
+    {
+        Tell(message, sender);
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>The actor system this reference belongs to, when known (asks need it).</summary>
     internal virtual ActorSystem? OwnerSystem => null;
 

@@ -60,7 +60,7 @@ public static class Status
 }
 
 /// <summary>A message an actor did not handle, published on the event stream.</summary>
-public sealed record UnhandledMessage(object Message, IActorRef? Sender, IActorRef Recipient);
+public sealed record UnhandledMessage(object Message, IActorRef? Sender, IActorRef Recipient) : INoSerializationVerificationNeeded;
 
 /// <summary>A message that could not be delivered, published on the event stream and logged.</summary>
-public sealed record DeadLetter(object Message, IActorRef? Sender, IActorRef Recipient, string Reason);
+public sealed record DeadLetter(object Message, IActorRef? Sender, IActorRef Recipient, string Reason) : INoSerializationVerificationNeeded;

@@ -15,7 +15,7 @@ public abstract class ReceiveActor : ActorBase
     protected ReceiveActor() => _initial = _building;
 
     /// <inheritdoc />
-    protected internal sealed override bool Receive(object message) => _initial.TryHandle(message);
+    protected sealed override bool Receive(object message) => _initial.TryHandle(message);
 
     /// <summary>Handles messages of type <typeparamref name="T"/>.</summary>
     protected void Receive<T>(Action<T> handler) => _building.Add(new SyncHandler<T>(null, handler));

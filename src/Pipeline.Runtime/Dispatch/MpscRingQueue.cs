@@ -15,7 +15,7 @@ internal struct MpscRingQueue<T>
     private const int InitialCapacity = 4;
     private const int MaxCapacity = 1 << 20;
 
-    private Segment? _head;   // consumer side
+    private Segment? _head;   // consumer side (set once by the first producer)
     private Segment? _tail;   // producer side
 
     /// <summary>Adds an item; never fails.</summary>
@@ -32,13 +32,8 @@ internal struct MpscRingQueue<T>
     /// <summary>Removes the oldest item. Only the single consumer may call this.</summary>
     public bool TryDequeue(out T item)
     {
-        var head = _head;
-        if (head is null)
-        {
-            head = Volatile.Read(ref _tail);
-            if (head is null) { item = default!; return false; }
-            _head = head;
-        }
+        var head = _head ?? Volatile.Read(ref _head);
+        if (head is null) { item = default!; return false; }
         while (true)
         {
             if (head.TryDequeue(out item)) return true;
@@ -55,7 +50,7 @@ internal struct MpscRingQueue<T>
     {
         get
         {
-            var head = _head ?? Volatile.Read(ref Unsafe.AsRef(in _tail));
+            var head = Volatile.Read(ref Unsafe.AsRef(in _head));
             while (head is not null)
             {
                 if (head.HeadIsReady()) return true;
@@ -73,7 +68,7 @@ internal struct MpscRingQueue<T>
         get
         {
             long count = 0;
-            for (var s = _head ?? Volatile.Read(ref Unsafe.AsRef(in _tail)); s is not null; s = Volatile.Read(ref s.Next))
+            for (var s = Volatile.Read(ref Unsafe.AsRef(in _head)); s is not null; s = Volatile.Read(ref s.Next))
                 count += s.ApproximateCount;
             return (int)Math.Min(count, int.MaxValue);
         }
@@ -81,8 +76,11 @@ internal struct MpscRingQueue<T>
 
     private Segment EnsureInitialized()
     {
+        // The head is published first: the consumer starts from it, whatever the producers did meanwhile.
         var created = new Segment(InitialCapacity);
-        return Interlocked.CompareExchange(ref _tail, created, null) ?? created;
+        var head = Interlocked.CompareExchange(ref _head, created, null) ?? created;
+        Interlocked.CompareExchange(ref _tail, head, null);
+        return Volatile.Read(ref _tail)!;
     }
 
     private Segment Grow(Segment full)

@@ -44,18 +44,22 @@ public sealed class ByteArraySerializer : Serializer
     /// <inheritdoc />
     public override object FromBinary(ReadOnlySpan<byte> bytes, string manifest) => manifest switch
     {
-        "" => bytes.ToArray(),
-        ReadOnlyMemoryManifest => new ReadOnlyMemory<byte>(bytes.ToArray()),
-        _ => throw new SerializationException($"Serializer {Id} (bytes) does not know manifest '{manifest}'; expected '' (byte[]) or '{ReadOnlyMemoryManifest}' (ReadOnlyMemory<byte>)."),
+        // object-typed arms: otherwise the switch's natural type would turn a byte[] into a ReadOnlyMemory<byte>
+        "" => (object)bytes.ToArray(),
+        ReadOnlyMemoryManifest => (object)new ReadOnlyMemory<byte>(bytes.ToArray()),
+        _ => throw UnknownManifest(manifest),
     };
 
     /// <inheritdoc />
     public override object FromBinary(in ReadOnlySequence<byte> bytes, string manifest) => manifest switch
     {
-        "" => bytes.ToArray(),
-        ReadOnlyMemoryManifest => new ReadOnlyMemory<byte>(bytes.ToArray()),
-        _ => FromBinary(ReadOnlySpan<byte>.Empty, manifest),
+        "" => (object)bytes.ToArray(),
+        ReadOnlyMemoryManifest => (object)new ReadOnlyMemory<byte>(bytes.ToArray()),
+        _ => throw UnknownManifest(manifest),
     };
+
+    private static SerializationException UnknownManifest(string manifest) =>
+        new($"Serializer {Id} (bytes) does not know manifest '{manifest}'; expected '' (byte[]) or '{ReadOnlyMemoryManifest}' (ReadOnlyMemory<byte>).");
 
     private static SerializationException Unsupported(object? obj) =>
         new($"Serializer {Id} (bytes) only handles byte[] and ReadOnlyMemory<byte>, not {obj?.GetType().FullName ?? "null"}.");

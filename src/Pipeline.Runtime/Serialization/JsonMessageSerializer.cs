@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Pipeline.Runtime.Actors;
 
 namespace Pipeline.Runtime.Serialization;
@@ -11,7 +13,8 @@ namespace Pipeline.Runtime.Serialization;
 /// type name. Actor refs inside messages are written as their full path and resolved on read through the
 /// registry's <see cref="IActorRefResolver"/>; <see cref="ActorPath"/> is written as its text (with the uid).
 /// Members typed <c>object</c> keep their runtime type: strings, bools and ints are written as plain JSON, any
-/// other value as <c>{"$type": manifest, "$value": ...}</c>. (This is named JsonMessageSerializer rather than
+/// other value as <c>{"$type": manifest, "$value": ...}</c>. Get-only collection members of POCOs are filled
+/// on read (System.Text.Json alone would leave them empty). (This is named JsonMessageSerializer rather than
 /// JsonSerializer so that it never clashes with <see cref="System.Text.Json.JsonSerializer"/> in user code.)
 /// </summary>
 public sealed class JsonMessageSerializer : Serializer
@@ -19,7 +22,8 @@ public sealed class JsonMessageSerializer : Serializer
     /// <summary>The fixed identifier of this serializer.</summary>
     public const int Id = 3;
 
-    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    // The bytes go over the wire or into a journal, never into HTML: relaxed escaping keeps non-ASCII text compact.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly TypeManifests _manifests;
     private readonly JsonSerializerOptions _options;
@@ -34,6 +38,7 @@ public sealed class JsonMessageSerializer : Serializer
         _options = new JsonSerializerOptions
         {
             IncludeFields = true,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { GetOnlyCollectionModifier.Apply } },
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
             Converters =
             {

@@ -15,7 +15,8 @@ public sealed class PrimitiveSerializer : Serializer
     public const int Id = 4;
 
     /// <summary>The types this serializer handles (the registry binds them by default).</summary>
-    public static readonly IReadOnlyList<Type> SupportedTypes = [typeof(string), typeof(int), typeof(long), typeof(double), typeof(bool), typeof(Guid)];
+    public static readonly IReadOnlyList<Type> SupportedTypes =
+        Array.AsReadOnly([typeof(string), typeof(int), typeof(long), typeof(double), typeof(bool), typeof(Guid)]);
 
     private const string StringManifest = "S";
     private const string Int32Manifest = "I";
