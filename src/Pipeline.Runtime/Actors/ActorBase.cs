@@ -16,16 +16,67 @@ public abstract class ActorBase
 
     internal void Attach(ActorCell cell) => _cell = cell;
 
-    internal bool AroundReceive(object message) => Receive(message);
-    internal void AroundUnhandled(object message) => Unhandled(message);
-    internal void AroundPreStart() => PreStart();
-    internal void AroundPostStop() => PostStop();
-    internal void AroundPreRestart(Exception reason, object? message) => PreRestart(reason, message);
-    internal void AroundPostRestart(Exception reason) => PostRestart(reason);
-    internal SupervisorStrategy AroundSupervisorStrategy() => SupervisorStrategy();
+    internal bool InvokeReceive(object message) => AroundReceive(message);
+    internal void InvokeUnhandled(object message) => Unhandled(message);
+    internal void InvokePreStart() => AroundPreStart();
+    internal void InvokePostStop() => AroundPostStop();
+    internal void InvokePreRestart(Exception reason, object? message) => AroundPreRestart(reason, message);
+    internal void InvokePostRestart(Exception reason) => AroundPostRestart(reason);
+    internal SupervisorStrategy InvokeSupervisorStrategy() => SupervisorStrategy();
+
+    /// <summary>
+    /// Wraps every message delivery; the default hands it to the current behaviour (<see cref="ReceiveWithBehavior"/>).
+    /// Infrastructure base classes (persistent actors) override it to run their own protocol around it.
+    /// </summary>
+    protected virtual bool AroundReceive(object message) => ReceiveWithBehavior(message);
+
+    /// <summary>Hands a message to the current behaviour: the one set by Become, else <see cref="Receive"/>.</summary>
+    protected bool ReceiveWithBehavior(object message) => Cell.Behavior is { } behavior ? behavior(message) : Receive(message);
+
+    /// <summary>Wraps <see cref="PreStart"/> (for infrastructure base classes).</summary>
+    protected virtual void AroundPreStart() => PreStart();
+
+    /// <summary>Wraps <see cref="PostStop"/> (for infrastructure base classes).</summary>
+    protected virtual void AroundPostStop() => PostStop();
+
+    /// <summary>Wraps <see cref="PreRestart"/> (for infrastructure base classes).</summary>
+    protected virtual void AroundPreRestart(Exception reason, object? message) => PreRestart(reason, message);
+
+    /// <summary>Wraps <see cref="PostRestart"/> (for infrastructure base classes).</summary>
+    protected virtual void AroundPostRestart(Exception reason) => PostRestart(reason);
+
+    /// <summary>
+    /// Runs an asynchronous operation inside the actor: its continuations run as this actor (they may touch
+    /// its state), and the actor takes no other user message until the task completes. A failure of the task
+    /// goes to the supervisor like any exception thrown while handling a message.
+    /// </summary>
+    protected void RunTask(Func<Task> task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        Cell.RunAsync(task);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> with <see cref="Sender"/> set to <paramref name="sender"/> (for infrastructure
+    /// base classes that run user callbacks later on behalf of an earlier message, e.g. persist handlers).
+    /// </summary>
+    protected void RunWithSender(IActorRef? sender, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        Cell.RunWithSender(sender, action);
+    }
+
+    /// <summary>
+    /// Creates an extra stash for infrastructure base classes (e.g. the commands a persistent actor holds
+    /// back while it persists), separate from the user's <see cref="Stash"/>.
+    /// </summary>
+    protected IStash CreateStash(int capacity) => new StashBuffer(Cell, capacity);
 
     /// <summary>The actor's context.</summary>
     protected IActorContext Context => Cell;
+
+    /// <summary>Whether the context is attached (false inside the constructor).</summary>
+    protected bool HasContext => _cell is not null;
 
     /// <summary>This actor's reference.</summary>
     protected IActorRef Self => Cell;

@@ -107,7 +107,7 @@ internal sealed partial class ActorCell
         var actor = _actor;
         try
         {
-            actor?.AroundPostStop();
+            actor?.InvokePostStop();
         }
         catch (Exception e)
         {

@@ -28,7 +28,7 @@ internal sealed partial class ActorCell
         Directive directive;
         try
         {
-            strategy = _actor?.AroundSupervisorStrategy() ?? _props.SupervisorStrategy ?? _system.Settings.DefaultSupervisorStrategy;
+            strategy = _actor?.InvokeSupervisorStrategy() ?? _props.SupervisorStrategy ?? _system.Settings.DefaultSupervisorStrategy;
             directive = strategy.Decider(f.Cause);
         }
         catch (Exception deciderFailure)
@@ -96,7 +96,7 @@ internal sealed partial class ActorCell
         {
             try
             {
-                failed.AroundPreRestart(cause, _current.Message);
+                failed.InvokePreRestart(cause, _current.Message);
             }
             catch (Exception e)
             {
@@ -124,7 +124,7 @@ internal sealed partial class ActorCell
         try
         {
             var actor = NewActor();
-            actor.AroundPostRestart(cause);
+            actor.InvokePostRestart(cause);
         }
         catch (Exception e)
         {

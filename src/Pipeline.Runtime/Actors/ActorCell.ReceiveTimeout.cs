@@ -44,7 +44,7 @@ internal sealed partial class ActorCell
         {
             extras.LastActivity = _system.TimeProvider.GetTimestamp();
             ScheduleReceiveTimeoutTick(timeout);
-            if (!_behavior!(Actors.ReceiveTimeout.Instance)) _actor!.AroundUnhandled(Actors.ReceiveTimeout.Instance);
+            if (!_actor!.InvokeReceive(Actors.ReceiveTimeout.Instance)) _actor!.InvokeUnhandled(Actors.ReceiveTimeout.Instance);
         }
         else
         {

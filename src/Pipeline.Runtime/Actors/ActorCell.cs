@@ -35,10 +35,9 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
         _props = props;
         _mailbox = new Mailbox(props.Mailbox.Capacity is { } capacity ? new BoundedMessageQueue(capacity, props.Mailbox.Overflow) : null);
         _mailbox.Attach(this, dispatcher);
-        Dispatcher = dispatcher;
     }
 
-    public MessageDispatcher Dispatcher { get; }
+    public MessageDispatcher Dispatcher => _mailbox.Dispatcher;
 
     internal Mailbox Mailbox => _mailbox;
 
@@ -155,6 +154,23 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
 
     internal object? CurrentMessage => _current.Message;
 
+    internal void RunWithSender(IActorRef? sender, Action action)
+    {
+        var saved = _current;
+        _current = new Envelope(saved.Message ?? action, sender);
+        try
+        {
+            action();
+        }
+        finally
+        {
+            _current = saved;
+        }
+    }
+
+    /// <summary>The behaviour set by Become, or null for the actor's own Receive.</summary>
+    internal Func<object, bool>? Behavior => _behavior;
+
     internal Envelope CurrentEnvelope => _current;
 
     public void Become(Func<object, bool> receive)
@@ -177,7 +193,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
     {
         var stack = Extras.BehaviorStack;
         if (stack.Count > 0) stack.Pop();
-        _behavior = stack.Count > 0 ? stack.Peek() : _actor!.AroundReceive;
+        _behavior = stack.Count > 0 ? stack.Peek() : null;
     }
 
     // ---- message processing ----------------------------------------------------------------------------
@@ -194,7 +210,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
             else if (message is SelectionMessage selection) DeliverSelection(selection);
             else
             {
-                if (!_behavior!(message)) _actor!.AroundUnhandled(message);
+                if (!_actor!.InvokeReceive(message)) _actor!.InvokeUnhandled(message);
                 if (_extras?.ReceiveTimeout is not null && message is not INotInfluenceReceiveTimeout) MarkActivity();
             }
         }
@@ -222,7 +238,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
             case Terminated t:
                 if (_extras?.TerminatedQueued is { } queued && queued.Remove(t.ActorRef))
                 {
-                    if (!_behavior!(t)) _actor!.AroundUnhandled(t);
+                    if (!_actor!.InvokeReceive(t)) _actor!.InvokeUnhandled(t);
                 }
                 break;
             case PoisonPill:
@@ -234,7 +250,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
                 Sender.Tell(new ActorIdentity(identify.MessageId, this), this);
                 break;
             default:
-                if (!_behavior!(message)) _actor!.AroundUnhandled(message);
+                if (!_actor!.InvokeReceive(message)) _actor!.InvokeUnhandled(message);
                 break;
         }
     }
@@ -279,7 +295,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
         try
         {
             var actor = NewActor();
-            actor.AroundPreStart();
+            actor.InvokePreStart();
         }
         catch (ActorInitializationException e)
         {
@@ -307,7 +323,6 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
         if (actor is null) throw new ActorInitializationException(this, $"{_path}: the props factory returned null.", null);
         actor.Attach(this);
         _actor = actor;
-        _behavior = actor.AroundReceive;
         return actor;
     }
 

@@ -10,21 +10,24 @@ namespace Pipeline.Runtime.Actors;
 /// </summary>
 public sealed class ActorPath : IEquatable<ActorPath>, IComparable<ActorPath>
 {
-    private readonly Address? _address; // only on the root
-    private readonly ActorPath? _parent;
+    // The parent path, or on the root the system address: one field instead of two, since every actor has a path.
+    private readonly object _parentOrAddress;
 
     private ActorPath(Address address)
     {
-        _address = address;
+        _parentOrAddress = address;
         Name = "/";
     }
 
     private ActorPath(ActorPath parent, string name, int uid)
     {
-        _parent = parent;
+        _parentOrAddress = parent;
         Name = name;
         Uid = uid;
     }
+
+    /// <summary>The parent, or null on the root.</summary>
+    private ActorPath? ParentOrNull => _parentOrAddress as ActorPath;
 
     /// <summary>The root path of an address.</summary>
     public static ActorPath RootOf(Address address) => new(address);
@@ -36,7 +39,7 @@ public sealed class ActorPath : IEquatable<ActorPath>, IComparable<ActorPath>
     public int Uid { get; }
 
     /// <summary>The parent path (the root's parent is itself).</summary>
-    public ActorPath Parent => _parent ?? this;
+    public ActorPath Parent => ParentOrNull ?? this;
 
     /// <summary>The root of this path.</summary>
     public ActorPath Root
@@ -44,13 +47,13 @@ public sealed class ActorPath : IEquatable<ActorPath>, IComparable<ActorPath>
         get
         {
             var p = this;
-            while (p._parent is not null) p = p._parent;
+            while (p.ParentOrNull is { } up) p = up;
             return p;
         }
     }
 
     /// <summary>The system address this path belongs to.</summary>
-    public Address Address => Root._address!;
+    public Address Address => (Address)Root._parentOrAddress;
 
     /// <summary>Depth below the root (the root is 0).</summary>
     public int Depth
@@ -58,7 +61,7 @@ public sealed class ActorPath : IEquatable<ActorPath>, IComparable<ActorPath>
         get
         {
             var d = 0;
-            for (var p = this; p._parent is not null; p = p._parent) d++;
+            for (var p = this; p.ParentOrNull is not null; p = p.ParentOrNull) d++;
             return d;
         }
     }
@@ -70,7 +73,7 @@ public sealed class ActorPath : IEquatable<ActorPath>, IComparable<ActorPath>
         {
             var list = new string[Depth];
             var i = list.Length;
-            for (var p = this; p._parent is not null; p = p._parent) list[--i] = p.Name;
+            for (var p = this; p.ParentOrNull is not null; p = p.ParentOrNull) list[--i] = p.Name;
             return list;
         }
     }
@@ -87,12 +90,12 @@ public sealed class ActorPath : IEquatable<ActorPath>, IComparable<ActorPath>
     }
 
     /// <summary>This path with another uid.</summary>
-    public ActorPath WithUid(int uid) => _parent is null ? this : new ActorPath(_parent, Name, uid);
+    public ActorPath WithUid(int uid) => ParentOrNull is { } parent ? new ActorPath(parent, Name, uid) : this;
 
     /// <summary>The path without address, e.g. <c>/user/a</c>.</summary>
     public string ToStringWithoutAddress()
     {
-        if (_parent is null) return "/";
+        if (ParentOrNull is null) return "/";
         var sb = new StringBuilder();
         AppendElements(sb);
         return sb.ToString();
@@ -106,8 +109,8 @@ public sealed class ActorPath : IEquatable<ActorPath>, IComparable<ActorPath>
 
     private void AppendElements(StringBuilder sb)
     {
-        if (_parent is null) return;
-        _parent.AppendElements(sb);
+        if (ParentOrNull is not { } parent) return;
+        parent.AppendElements(sb);
         sb.Append('/').Append(Name);
     }
 
@@ -143,14 +146,14 @@ public sealed class ActorPath : IEquatable<ActorPath>, IComparable<ActorPath>
         if (ReferenceEquals(this, other)) return true;
         if (other is null) return false;
         ActorPath? a = this, b = other;
-        while (a._parent is not null && b._parent is not null)
+        while (a.ParentOrNull is not null && b.ParentOrNull is not null)
         {
             if (!string.Equals(a.Name, b.Name, StringComparison.Ordinal)) return false;
-            a = a._parent;
-            b = b._parent;
+            a = a.ParentOrNull;
+            b = b.ParentOrNull;
             if (ReferenceEquals(a, b)) return true;
         }
-        return a._parent is null && b._parent is null && a._address!.Equals(b._address);
+        return a.ParentOrNull is null && b.ParentOrNull is null && ((Address)a._parentOrAddress).Equals((Address)b._parentOrAddress);
     }
 
     /// <inheritdoc />
@@ -160,7 +163,7 @@ public sealed class ActorPath : IEquatable<ActorPath>, IComparable<ActorPath>
     public override int GetHashCode()
     {
         var h = new HashCode();
-        for (var p = this; p._parent is not null; p = p._parent) h.Add(p.Name);
+        for (var p = this; p.ParentOrNull is not null; p = p.ParentOrNull) h.Add(p.Name);
         return h.ToHashCode();
     }
 

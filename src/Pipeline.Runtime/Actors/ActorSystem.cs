@@ -20,6 +20,7 @@ public sealed class ActorSystem : IActorRefFactory, IActorRefResolver, IAsyncDis
 {
     private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, InternalActorRef> _temp = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Type, Lazy<object>> _extensions = new();
     private readonly TimeProviderScheduler _scheduler;
     private readonly DeadLetterLogger _deadLetterLogger;
     private readonly ILogger _log;
@@ -142,6 +143,23 @@ public sealed class ActorSystem : IActorRefFactory, IActorRefResolver, IAsyncDis
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await Terminate().ConfigureAwait(false);
+
+    // ---- extensions -------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Returns the system's single instance of an extension (persistence, cluster, sharding), creating it
+    /// with <paramref name="factory"/> on first use. Thread-safe: the factory runs once.
+    /// </summary>
+    public T GetOrAddExtension<T>(Func<ActorSystem, T> factory) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var lazy = _extensions.GetOrAdd(typeof(T), _ => new Lazy<object>(() => factory(this), LazyThreadSafetyMode.ExecutionAndPublication));
+        return (T)lazy.Value;
+    }
+
+    /// <summary>Returns an extension if it was created, else null.</summary>
+    public T? GetExtension<T>() where T : class
+        => _extensions.TryGetValue(typeof(T), out var lazy) && lazy.IsValueCreated ? (T)lazy.Value : null;
 
     // ---- resolution -------------------------------------------------------------------------------------
 

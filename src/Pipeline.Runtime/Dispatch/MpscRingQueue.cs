@@ -102,8 +102,7 @@ internal struct MpscRingQueue<T>
         private readonly Slot[] _slots;
         private readonly int _mask;
         private readonly long _freezeOffset;
-        private long _tail;
-        private long _head;
+        private PaddedQueueIndices _indices; // head and tail on separate cache lines
         private int _frozen;
         public Segment? Next;
 
@@ -121,9 +120,9 @@ internal struct MpscRingQueue<T>
         {
             get
             {
-                var tail = Volatile.Read(ref _tail);
+                var tail = Volatile.Read(ref _indices.Tail);
                 if (Volatile.Read(ref _frozen) != 0) tail -= _freezeOffset;
-                return Math.Max(0, tail - Volatile.Read(ref _head));
+                return Math.Max(0, tail - Volatile.Read(ref _indices.Head));
             }
         }
 
@@ -133,12 +132,12 @@ internal struct MpscRingQueue<T>
             var slots = _slots;
             while (true)
             {
-                var tail = Volatile.Read(ref _tail);
+                var tail = Volatile.Read(ref _indices.Tail);
                 ref var slot = ref slots[tail & _mask];
                 var diff = Volatile.Read(ref slot.Sequence) - tail;
                 if (diff == 0)
                 {
-                    if (Interlocked.CompareExchange(ref _tail, tail + 1, tail) == tail)
+                    if (Interlocked.CompareExchange(ref _indices.Tail, tail + 1, tail) == tail)
                     {
                         slot.Item = item;
                         Volatile.Write(ref slot.Sequence, tail + 1);
@@ -155,13 +154,13 @@ internal struct MpscRingQueue<T>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool TryDequeue(out T item)
         {
-            var head = _head;
+            var head = _indices.Head;
             ref var slot = ref _slots[head & _mask];
             if (Volatile.Read(ref slot.Sequence) == head + 1)
             {
                 item = slot.Item;
                 if (RuntimeHelpers.IsReferenceOrContainsReferences<T>()) slot.Item = default!;
-                Volatile.Write(ref _head, head + 1);
+                Volatile.Write(ref _indices.Head, head + 1);
                 Volatile.Write(ref slot.Sequence, head + _slots.Length);
                 return true;
             }
@@ -171,20 +170,20 @@ internal struct MpscRingQueue<T>
 
         public bool HeadIsReady()
         {
-            var head = _head;
+            var head = _indices.Head;
             return Volatile.Read(ref _slots[head & _mask].Sequence) == head + 1;
         }
 
         public void Freeze()
         {
             if (Interlocked.Exchange(ref _frozen, 1) == 0)
-                Interlocked.Add(ref _tail, _freezeOffset);
+                Interlocked.Add(ref _indices.Tail, _freezeOffset);
         }
 
         public bool IsDrainedAfterFreeze()
         {
             if (Volatile.Read(ref _frozen) == 0) return false;
-            return Volatile.Read(ref _tail) - _freezeOffset == _head;
+            return Volatile.Read(ref _indices.Tail) - _freezeOffset == _indices.Head;
         }
 
         private struct Slot

@@ -18,10 +18,15 @@ public sealed class PinnedDispatcher : MessageDispatcher
     {
         var thread = new PinnedThread(cell.Self.Path.ToString());
         lock (_lock) _threads[cell] = thread;
-        cell.Mailbox.PinnedThread = thread;
     }
 
-    internal override void Execute(Mailbox mailbox) => mailbox.PinnedThread!.Signal(mailbox);
+    // The thread is looked up rather than kept on the mailbox: pinned actors are few, every actor pays for a field.
+    internal override void Execute(Mailbox mailbox)
+    {
+        PinnedThread? thread;
+        lock (_lock) _threads.TryGetValue(mailbox.Cell, out thread);
+        thread?.Signal(mailbox);
+    }
 
     internal override void Detach(ActorCell cell)
     {
