@@ -191,5 +191,9 @@ public sealed class PythonInteropTests : IDisposable
         Assert.Contains("kind", Assert.Throws<ArgumentException>(() => ModelSpec.Parse("""{"kind":"gpt"}""").Build()).Message);
         Assert.Throws<ArgumentException>(() => ModelSpec.Parse("""{"kind":"mlp","sizes":[2,2],"colour":"red"}"""));
         Assert.Equal(Spec.ToJson(), ModelSpec.Parse(Spec.ToJson()).ToJson());
+        using var tabular = Assert.IsType<TabularMlp>(ModelSpec.Parse("""{"kind":"tabular-mlp","numeric_features":3,"categorical_fields":2,"buckets":50,"embedding_dim":4,"hidden":[8],"outputs":1}""").Build());
+        Assert.Equal([8L, 7L], tabular.StateDict().Single(e => e.Key == "mlp.0.weight").Value.Shape.ToArray());
+        using var transformer = Assert.IsType<TransformerTextClassifier>(ModelSpec.Parse("""{"kind":"transformer-text-classifier","buckets":50,"max_length":8,"d_model":8,"heads":2,"dim_feed_forward":16,"layers":1,"classes":3}""").Build());
+        Assert.Equal([3L, 8L], transformer.StateDict().Single(e => e.Key == "head.weight").Value.Shape.ToArray());
     }
 }
