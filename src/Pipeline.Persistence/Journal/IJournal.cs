@@ -18,7 +18,8 @@ public interface IJournal : IAsyncDisposable
 
     /// <summary>
     /// Streams the non-deleted events of a persistence id with fromSequenceNr &lt;= sequence nr &lt;= toSequenceNr,
-    /// in sequence order, at most <paramref name="max"/> of them.
+    /// in sequence order, at most <paramref name="max"/> of them. Replayed events carry no tags (an empty list):
+    /// recovery does not need them, and leaving them out keeps replay a single-table scan.
     /// </summary>
     IAsyncEnumerable<PersistentRepr> ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, CancellationToken cancellationToken = default);
 

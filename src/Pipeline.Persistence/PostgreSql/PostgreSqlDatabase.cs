@@ -12,8 +12,14 @@ internal sealed class PostgreSqlDatabase : SqlDatabase
         : base(new PostgreSqlDialect(), names, logger)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        var options = builder.ConnectionStringBuilder;
+        if (options.MaxAutoPrepare == 0)
+            options.MaxAutoPrepare = 32;
+        // batches and query pages are large: bigger socket buffers mean far fewer async reads and writes per row
+        if (options.ReadBufferSize == 8192)
+            options.ReadBufferSize = 65536;
+        if (options.WriteBufferSize == 8192)
+            options.WriteBufferSize = 65536;
         DataSource = builder.Build();
         NotifyChannel = $"pipeline_journal_{(ulong)names.StableKey:x16}";
     }

@@ -161,8 +161,12 @@ public abstract class SqlJournal : IJournal, IReadJournal
         while (next <= toSequenceNr)
         {
             var change = Changes.NextChange;
-            page.Clear();
-            var scanned = await ReadPersistenceIdPageAsync(persistenceId, next, toSequenceNr, page, cancellationToken).ConfigureAwait(false);
+            var from = next;
+            var scanned = await ReadPageAsync(live, ct =>
+            {
+                page.Clear();
+                return ReadPersistenceIdPageAsync(persistenceId, from, toSequenceNr, page, ct);
+            }, cancellationToken).ConfigureAwait(false);
             foreach (var envelope in page)
                 yield return envelope;
             if (scanned.LastSequenceNr >= next)
@@ -224,8 +228,12 @@ public abstract class SqlJournal : IJournal, IReadJournal
         while (true)
         {
             var change = Changes.NextChange;
-            page.Clear();
-            var scanned = await ReadTagPageAsync(tag, offset, upTo, page, cancellationToken).ConfigureAwait(false);
+            var after = offset;
+            var scanned = await ReadPageAsync(live, ct =>
+            {
+                page.Clear();
+                return ReadTagPageAsync(tag, after, upTo, page, ct);
+            }, cancellationToken).ConfigureAwait(false);
             foreach (var envelope in page)
                 yield return envelope;
             if (scanned.LastOrdering > offset)
@@ -309,25 +317,55 @@ public abstract class SqlJournal : IJournal, IReadJournal
         {
             var change = Changes.NextChange;
             await JournalChangeSignal.WaitAsync(change, Settings.QueryPollingInterval, cancellationToken).ConfigureAwait(false);
-            await Database.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+            var found = await ReadPageAsync(live: true, ct => ReadNewPersistenceIdsAsync(offset, ct), cancellationToken).ConfigureAwait(false);
             page.Clear();
-            await using (var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-            await using (var command = connection.CreateCommand())
+            foreach (var (id, ordering) in found)
             {
-                command.CommandText = _newPersistenceIdsSql;
-                SqlCommands.Add(command, "@offset", offset);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var id = reader.GetString(0);
-                    offset = Math.Max(offset, reader.GetInt64(1));
-                    if (seen.Add(id))
-                        page.Add(id);
-                }
+                offset = Math.Max(offset, ordering);
+                if (seen.Add(id))
+                    page.Add(id);
             }
             page.Sort(StringComparer.Ordinal);
             foreach (var id in page)
                 yield return id;
+        }
+    }
+
+    private async Task<List<(string Id, long Ordering)>> ReadNewPersistenceIdsAsync(long offset, CancellationToken cancellationToken)
+    {
+        await Database.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = _newPersistenceIdsSql;
+        SqlCommands.Add(command, "@offset", offset);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var found = new List<(string, long)>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            found.Add((reader.GetString(0), reader.GetInt64(1)));
+        return found;
+    }
+
+    /// <summary>
+    /// Reads one page. In a live query a database failure is logged and the same page is read again after a
+    /// growing pause, so live queries outlive a database restart without skipping or repeating events.
+    /// </summary>
+    private async Task<T> ReadPageAsync<T>(bool live, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        if (!live)
+            return await read(cancellationToken).ConfigureAwait(false);
+        var pause = Settings.QueryPollingInterval;
+        while (true)
+        {
+            try
+            {
+                return await read(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is DbException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                Logger.LogWarning(ex, "A live persistence query failed to read; retrying in {Pause}", pause);
+                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, Settings.CircuitBreaker.MaxResetTimeout.Ticks));
+            }
         }
     }
 

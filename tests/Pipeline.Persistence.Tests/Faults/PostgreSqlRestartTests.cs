@@ -125,6 +125,42 @@ public sealed class PostgreSqlRestartTests : IAsyncLifetime
         Assert.Equal(1, await store.Journal.ReadHighestSequenceNrAsync("late"));
     }
 
+    [Fact]
+    public async Task A_live_tag_query_survives_a_server_restart_without_skipping_or_repeating_events()
+    {
+        await using var store = PersistenceFactory.Create(Settings, _logs);
+        await store.StartAsync();
+        for (var s = 1; s <= 5; s++)
+            await store.Journal.WriteAsync(Events.Single("live-restart", s, "lr"));
+        var live = store.ReadJournal.EventsByTag("lr", 0).TakeAsync(10, TimeSpan.FromSeconds(60));
+
+        await Eventually.TrueAsync(async () => (await store.ReadJournal.CurrentEventsByTag("lr", 0).ToListAsync()).Count == 5, TimeSpan.FromSeconds(10), "the first events");
+        await PostgresEnvironment.StopAsync();
+        await Eventually.TrueAsync(() => Task.FromResult(_logs.Contains(LogLevel.Warning, "live persistence query failed")), TimeSpan.FromSeconds(20), "the live query to notice the outage");
+        await PostgresEnvironment.StartAsync();
+
+        for (var s = 6; s <= 10; s++)
+        {
+            var written = false;
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    var result = await store.Journal.WriteAsync(Events.Single("live-restart", s, "lr"));
+                    written = result.IsSuccess || result.Rejection == WriteRejectionKind.DuplicateSequenceNr;
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or CircuitBreakerOpenException)
+                {
+                    written = false;
+                }
+                return written;
+            }, TimeSpan.FromSeconds(30), $"write {s} after the restart");
+        }
+
+        var events = await live;
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), events.Select(e => e.SequenceNr));
+    }
+
     private static async Task EnsureServerUpAsync()
     {
         try
