@@ -1,12 +1,15 @@
 // Crash-test child: persists a numbered event stream and prints each acknowledged sequence number.
 // The crash test kills it with SIGKILL mid-stream and then checks the journal against what was printed.
 //
-// usage: Pipeline.Persistence.CrashHost <Sqlite|PostgreSql> <connection string> <persistence id> <count> [schema]
+// usage: Pipeline.Persistence.CrashHost [actor] <Sqlite|PostgreSql> <connection string> <persistence id> <count> [schema]
+// With "actor" first, the stream is persisted by a PersistentActor (see ActorMode.cs).
 // output: "recovered N" (highest stored sequence nr at start), then "ack S" per acknowledged write, then "done".
 using System.Text;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Configuration;
 using Pipeline.Persistence.Journal;
+
+if (args.Length > 0 && args[0] == "actor") return await Pipeline.Persistence.CrashHost.ActorMode.RunAsync(args[1..]);
 
 if (args.Length < 4)
 {

@@ -1,5 +1,6 @@
 using Pipeline.Persistence.Configuration;
 using Pipeline.Persistence.Tests.Support;
+using Pipeline.TestKit;
 
 namespace Pipeline.Persistence.Tests.Actors;
 
@@ -41,6 +42,40 @@ public sealed class PostgreSqlPersistentActorTests : PersistentActorSpec
         ConnectionString = PostgresEnvironment.ConnectionString,
         Schema = _schema,
     };
+
+    [Fact]
+    public async Task A_running_actor_resumes_by_itself_after_the_database_restarts()
+    {
+        AllowActorFailures<Exception>();
+        var probe = CreateTestProbe();
+        var supervisor = Sys.ActorOf(Runtime.Patterns.BackoffSupervisor.Props(
+            Runtime.Actors.Props.Create(() => new Counter("restart-1", probe.Ref)), "counter", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1)));
+        await probe.ExpectMsgAsync("recovered", TimeSpan.FromSeconds(20));
+        TestActor.Send(supervisor, new Add(1));
+        Assert.Equal(1, (await TestActor.ExpectMsgAsync<State>(TimeSpan.FromSeconds(20))).Total);
+
+        await PostgresEnvironment.StopAsync();
+        try
+        {
+            supervisor.Tell(new Add(1000)); // fails while the server is down: the actor stops and its supervisor restarts it
+            await Task.Delay(1500);
+        }
+        finally
+        {
+            await PostgresEnvironment.StartAsync();
+        }
+
+        // Once the server is back, the actor recovers by itself and takes commands again.
+        State? state = null;
+        await AwaitHelpers.AwaitAssertAsync(async () =>
+        {
+            TestActor.Send(supervisor, new Add(1));
+            state = await TestActor.FishForMessageAsync<State>(timeout: TimeSpan.FromSeconds(2));
+        }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
+        // Every stored event is an Add(1): the write that failed while the server was down was never stored.
+        Assert.True(state!.Total >= 2, $"total {state.Total}");
+        Assert.Equal(state.LastSequenceNr, state.Total);
+    }
 
     protected override async Task CleanupAsync()
     {

@@ -8,6 +8,7 @@ internal sealed class CrashHostProcess : IDisposable
     private readonly Process _process;
     private readonly List<long> _acknowledged = new();
     private readonly TaskCompletionSource<long> _recovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<(long Events, long Highest)> _state = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Text.StringBuilder _stderr = new();
 
     private CrashHostProcess(Process process)
@@ -58,6 +59,9 @@ internal sealed class CrashHostProcess : IDisposable
 
     public Task<long> Recovered => _recovered.Task;
 
+    /// <summary>In actor mode: the number of events the persistent actor recovered and the highest of them.</summary>
+    public Task<(long Events, long Highest)> State => _state.Task;
+
     public long[] Acknowledged
     {
         get
@@ -82,6 +86,11 @@ internal sealed class CrashHostProcess : IDisposable
             return;
         if (line.StartsWith("recovered ", StringComparison.Ordinal))
             _recovered.TrySetResult(long.Parse(line["recovered ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        else if (line.StartsWith("state ", StringComparison.Ordinal))
+        {
+            var parts = line.Split(' ');
+            _state.TrySetResult((long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), long.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture)));
+        }
         else if (line.StartsWith("ack ", StringComparison.Ordinal))
             lock (_acknowledged)
                 _acknowledged.Add(long.Parse(line["ack ".Length..], System.Globalization.CultureInfo.InvariantCulture));
