@@ -171,6 +171,60 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public async Task A_remote_peer_handle_sends_without_the_address_and_survives_a_restart_of_the_peer()
+    {
+        var handlerA = new RecordingHandler();
+        await using var a = await TestTransports.StartAsync(handlerA);
+        var handlerB1 = new RecordingHandler();
+        var b1 = await TestTransports.StartAsync(handlerB1);
+        var port = b1.LocalAddress.Address.Port;
+        var peer = a.Peer(b1.LocalAddress.Address);
+        Assert.Same(peer, a.Peer(b1.LocalAddress.Address));
+        Assert.Equal(EnqueueResult.Enqueued, peer.Send(new OutboundMessage("/user/b", null, 1, "", new byte[] { 1 })));
+        await Eventually.True(() => handlerB1.Count == 1, "first message");
+
+        await b1.DisposeAsync();
+        await Eventually.True(() => handlerA.DisassociatedFrom.Count == 1, "connection lost");
+        var handlerB2 = new RecordingHandler();
+        await using var b2 = await TestTransports.StartAsync(handlerB2, TestTransports.Settings() with { Port = port });
+        peer.Send(new OutboundMessage("/user/b", null, 1, "", new byte[] { 2 }));
+        await Eventually.True(() => handlerB2.Count == 1, "the same handle reaches the restarted peer");
+        Assert.Equal(0, peer.Queue.Depth);
+    }
+
+    [Fact]
+    public async Task Disposing_flushes_the_queue_and_says_goodbye()
+    {
+        var handlerB = new RecordingHandler();
+        await using var b = await TestTransports.StartAsync(handlerB);
+        var a = await TestTransports.StartAsync(new RecordingHandler());
+        await a.ConnectAsync(b.LocalAddress.Address, CancellationToken.None);
+        for (var i = 0; i < 20_000; i++)
+            a.Send(b.LocalAddress.Address, new OutboundMessage("/user/b", null, 1, "", BitConverter.GetBytes(i)));
+        await a.DisposeAsync();
+
+        await Eventually.True(() => handlerB.SystemFrames.Any(f => f.Frame.BodyCase == SystemFrame.BodyOneofCase.Disconnect), "Disconnect frame");
+        Assert.Equal(20_000, handlerB.Count);
+        Assert.Equal(Enumerable.Range(0, 20_000), handlerB.Envelopes.Select(e => BitConverter.ToInt32(e.Payload)));
+        Assert.Contains("shutting down", handlerB.SystemFrames.Single().Frame.Disconnect.Reason);
+    }
+
+    [Fact]
+    public async Task Large_messages_pass_once_the_handshake_has_raised_the_frame_limit()
+    {
+        var handlerA = new RecordingHandler();
+        var handlerB = new RecordingHandler();
+        await using var a = await TestTransports.StartAsync(handlerA);
+        await using var b = await TestTransports.StartAsync(handlerB);
+        var big = Enumerable.Range(0, 1_000_000).Select(i => (byte)(i * 7)).ToArray();
+        a.Send(b.LocalAddress.Address, new OutboundMessage("/user/b", null, 1, "", big));
+        b.Send(a.LocalAddress.Address, new OutboundMessage("/user/a", null, 1, "", big));
+        await Eventually.True(() => handlerA.Count == 1 && handlerB.Count == 1, "one-megabyte messages both ways");
+        Assert.Equal(big, handlerB.Envelopes[0].Payload);
+        Assert.Equal(big, handlerA.Envelopes[0].Payload);
+    }
+
+    [Fact]
     public async Task Sending_a_message_above_the_frame_limit_names_the_limit()
     {
         await using var a = await TestTransports.StartAsync(new RecordingHandler(), TestTransports.Settings() with { MaxFrameSize = 2048 });

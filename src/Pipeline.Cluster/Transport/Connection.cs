@@ -1,0 +1,197 @@
+using System.Net.Sockets;
+using Pipeline.Cluster.Addressing;
+using Pipeline.Cluster.Handshake;
+using Pipeline.Cluster.Wire;
+using Pipeline.Cluster.Wire.Protocol;
+
+namespace Pipeline.Cluster.Transport;
+
+/// <summary>
+/// One TCP (or TLS) connection to a peer: its frame reader, and once adopted by an association, a writer that
+/// drains the association's queue in batches into pooled buffers, one socket write per batch.
+/// </summary>
+internal sealed class Connection : IFrameSink
+{
+    private readonly Socket _socket;
+    private readonly ClusterTransport _owner;
+    private readonly TransportSettings _settings;
+    private readonly CancellationTokenSource _stopWriting = new();
+    private Task _writer = Task.CompletedTask;
+    private Association? _association;
+    private volatile bool _drainOnStop;
+    private volatile SystemFrame? _farewell;
+    private int _closed;
+
+    public Connection(Socket socket, Stream stream, bool isOutbound, TransportSettings settings, ClusterTransport owner)
+    {
+        _socket = socket;
+        Stream = stream;
+        IsOutbound = isOutbound;
+        _settings = settings;
+        _owner = owner;
+        Reader = new FrameReader(stream, Math.Min(settings.MaxFrameSize, WireFormat.HandshakeMaxFrameSize), settings.StringTableCapacity);
+    }
+
+    public Stream Stream { get; }
+
+    public FrameReader Reader { get; }
+
+    /// <summary>True when this node dialled the connection.</summary>
+    public bool IsOutbound { get; }
+
+    /// <summary>The peer's incarnation, known after the handshake.</summary>
+    public UniqueAddress Remote { get; set; }
+
+    /// <summary>The association this connection reports to (set when the handshake completes).</summary>
+    public void Attach(Association association) => _association = association;
+
+    /// <summary>Starts draining <paramref name="queue"/> onto the socket once <paramref name="after"/> completes.</summary>
+    public void StartWriter(OutboundQueue queue, Task after) => _writer = Task.Run(async () =>
+    {
+        await after.ConfigureAwait(false);
+        await WriteLoopAsync(queue, _stopWriting.Token).ConfigureAwait(false);
+    });
+
+    /// <summary>
+    /// Stops the writer, then half-closes so the peer's reader ends cleanly. By default it sends only what it
+    /// already took (another connection takes over the queue); <paramref name="drainQueue"/> sends everything
+    /// still queued first, and <paramref name="farewell"/> is written last (a Disconnect on shutdown).
+    /// </summary>
+    public async Task RetireAsync(bool drainQueue = false, SystemFrame? farewell = null)
+    {
+        _drainOnStop = drainQueue;
+        _farewell = farewell;
+        await _stopWriting.CancelAsync().ConfigureAwait(false);
+        await _writer.ConfigureAwait(false);
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // already closed by the peer
+        }
+    }
+
+    /// <summary>Closes the socket at once (reader and writer fail and end).</summary>
+    public async Task CloseAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        await _stopWriting.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // the peer closed first
+        }
+        _socket.Dispose();
+        await _writer.ConfigureAwait(false);
+        await Stream.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public void OnEnvelope(in InboundEnvelope envelope)
+    {
+        if (_owner.IsBlackholed) return;
+        _owner.Handler.OnEnvelope(Remote, envelope);
+    }
+
+    public void OnSystemFrame(SystemFrame frame)
+    {
+        if (_owner.IsBlackholed) return;
+        switch (frame.BodyCase)
+        {
+            case SystemFrame.BodyOneofCase.Heartbeat:
+                _association?.Queue.EnqueueSystem(new SystemFrame
+                {
+                    HeartbeatResponse = new HeartbeatResponse
+                    {
+                        Sequence = frame.Heartbeat.Sequence,
+                        SentAtTicks = frame.Heartbeat.SentAtTicks,
+                        From = HandshakeProtocol.ToProto(_owner.LocalAddress),
+                    },
+                });
+                break;
+            case SystemFrame.BodyOneofCase.Hello or SystemFrame.BodyOneofCase.Challenge or SystemFrame.BodyOneofCase.Proof
+                or SystemFrame.BodyOneofCase.Accepted or SystemFrame.BodyOneofCase.Refused:
+                throw new WireProtocolException($"Handshake frame {frame.BodyCase} after the handshake completed.");
+            default:
+                _owner.Handler.OnSystemFrame(Remote, frame);
+                break;
+        }
+    }
+
+    private async Task WriteLoopAsync(OutboundQueue queue, CancellationToken stop)
+    {
+        using var buffer = new FrameBuffer(Math.Max(64 * 1024, _settings.FlushThresholdBytes * 2));
+        var strings = new OutboundStringTable(_settings.StringTableCapacity);
+        var systems = new SystemFrame[64];
+        var users = new OutboundMessage[1024];
+        var threshold = _settings.FlushThresholdBytes;
+        var maxFrame = _settings.MaxFrameSize;
+        var linger = _settings.FlushDelay;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    await queue.WaitAsync(stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                var lingered = false;
+                while (true)
+                {
+                    var (systemCount, userCount) = queue.Drain(systems, users);
+                    if (systemCount == 0 && userCount == 0)
+                    {
+                        // optionally wait a moment for more messages to share this socket write
+                        if (lingered || linger <= TimeSpan.Zero || buffer.Length == 0 || buffer.Length >= threshold) break;
+                        lingered = true;
+                        await Task.Delay(linger, CancellationToken.None).ConfigureAwait(false);
+                        continue;
+                    }
+                    for (var i = 0; i < systemCount; i++) buffer.WriteSystem(systems[i], maxFrame);
+                    for (var i = 0; i < userCount; i++) buffer.WriteEnvelope(users[i], strings, maxFrame);
+                    Array.Clear(systems, 0, systemCount);
+                    Array.Clear(users, 0, userCount);
+                    if (buffer.Length >= threshold)
+                    {
+                        await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);
+                        buffer.Reset();
+                    }
+                    if (stop.IsCancellationRequested) break;
+                }
+                if (buffer.Length > 0)
+                {
+                    await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);
+                    await Stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                    buffer.Reset();
+                }
+            }
+            // stopped: on a graceful shutdown send what is still queued, then the farewell frame
+            while (_drainOnStop)
+            {
+                var (systemCount, userCount) = queue.Drain(systems, users);
+                if (systemCount == 0 && userCount == 0) break;
+                for (var i = 0; i < systemCount; i++) buffer.WriteSystem(systems[i], maxFrame);
+                for (var i = 0; i < userCount; i++) buffer.WriteEnvelope(users[i], strings, maxFrame);
+                Array.Clear(systems, 0, systemCount);
+                Array.Clear(users, 0, userCount);
+                await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);
+                buffer.Reset();
+            }
+            if (_farewell is { } farewell) buffer.WriteSystem(farewell, maxFrame);
+            if (buffer.Length > 0) await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);
+            await Stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or ArgumentException)
+        {
+            _owner.OnWriterFailed(this, ex);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Pipeline.Cluster.Addressing;
+using Pipeline.Cluster.Wire;
+using Pipeline.Cluster.Wire.Protocol;
+
+namespace Pipeline.Cluster.Transport;
+
+/// <summary>
+/// Where the transport delivers what arrives (the kernel routes it to actors). Calls come on a connection's
+/// reading task, in the order the peer sent; they must not block.
+/// </summary>
+public interface ITransportHandler
+{
+    /// <summary>A user message from <paramref name="from"/>; the payload is valid only during the call.</summary>
+    void OnEnvelope(UniqueAddress from, in InboundEnvelope envelope);
+
+    /// <summary>A system frame (heartbeat response, watch, unwatch, terminated, disconnect) from <paramref name="from"/>.
+    /// Heartbeats themselves are answered by the transport.</summary>
+    void OnSystemFrame(UniqueAddress from, SystemFrame frame);
+
+    /// <summary>A handshake with <paramref name="remote"/> completed and the association is usable.</summary>
+    void OnAssociated(UniqueAddress remote);
+
+    /// <summary>The association with <paramref name="remote"/> lost its connection (it redials on the next send).</summary>
+    void OnDisassociated(UniqueAddress remote, string reason);
+}

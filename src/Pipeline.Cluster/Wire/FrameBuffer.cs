@@ -1,0 +1,126 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Google.Protobuf;
+using Pipeline.Cluster.Wire.Protocol;
+
+namespace Pipeline.Cluster.Wire;
+
+/// <summary>
+/// A pooled, growable byte buffer that frames are encoded into back to back, so that many frames leave in one
+/// socket write. Envelopes are encoded by hand in protobuf wire format (no message objects, no per-message
+/// allocation); system frames use the generated protobuf classes. Not thread-safe: one writer owns it.
+/// </summary>
+internal sealed class FrameBuffer : IDisposable
+{
+    private byte[] _buffer;
+    private int _length;
+
+    /// <summary>Rents an initial buffer of at least <paramref name="initialCapacity"/> bytes.</summary>
+    public FrameBuffer(int initialCapacity = 64 * 1024)
+    {
+        _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    }
+
+    /// <summary>Bytes written so far.</summary>
+    public int Length => _length;
+
+    /// <summary>The encoded frames, ready for one socket write.</summary>
+    public ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, _length);
+
+    /// <summary>Forgets the written frames (after they were sent).</summary>
+    public void Reset() => _length = 0;
+
+    /// <summary>Appends one envelope frame, compressing repeated strings through <paramref name="strings"/>.</summary>
+    public void WriteEnvelope(in OutboundMessage message, OutboundStringTable strings, int maxFrameSize)
+    {
+        ArgumentNullException.ThrowIfNull(message.TargetPath);
+        ArgumentNullException.ThrowIfNull(message.Manifest);
+        var start = _length;
+        var worstCase = WireFormat.HeaderSize + 3 * (ProtoWire.MaxVarintSize * 3)
+            + WorstCaseString(message.TargetPath) + WorstCaseString(message.SenderPath) + WorstCaseString(message.Manifest)
+            + ProtoWire.MaxVarintSize * 2 + message.Payload.Length;
+        EnsureCapacity(worstCase);
+        var span = _buffer.AsSpan(start + WireFormat.HeaderSize);
+        var pos = 0;
+        pos += WriteIndexedString(span[pos..], message.TargetPath, strings, 0, 1, 2, 3);
+        if (message.SenderPath is { } sender)
+            pos += WriteIndexedString(span[pos..], sender, strings, 1, 4, 5, 6);
+        if (message.SerializerId != 0)
+        {
+            pos += ProtoWire.WriteTag(span[pos..], 7, ProtoWire.WireTypeVarint);
+            pos += ProtoWire.WriteVarint(span[pos..], (ulong)(long)message.SerializerId);
+        }
+        if (message.Manifest.Length > 0)
+            pos += WriteIndexedString(span[pos..], message.Manifest, strings, 2, 8, 9, 10);
+        if (!message.Payload.IsEmpty)
+        {
+            pos += ProtoWire.WriteTag(span[pos..], 11, ProtoWire.WireTypeLengthDelimited);
+            pos += ProtoWire.WriteVarint(span[pos..], (uint)message.Payload.Length);
+            message.Payload.Span.CopyTo(span[pos..]);
+            pos += message.Payload.Length;
+        }
+        FinishFrame(start, FrameKind.Envelope, pos, maxFrameSize);
+    }
+
+    /// <summary>Appends one system frame.</summary>
+    public void WriteSystem(SystemFrame frame, int maxFrameSize)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var size = frame.CalculateSize();
+        var start = _length;
+        EnsureCapacity(WireFormat.HeaderSize + size);
+        frame.WriteTo(_buffer.AsSpan(start + WireFormat.HeaderSize, size));
+        FinishFrame(start, FrameKind.System, size, maxFrameSize);
+    }
+
+    /// <summary>Returns the buffer to the pool.</summary>
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        _length = 0;
+        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+    }
+
+    private void FinishFrame(int start, FrameKind kind, int bodyLength, int maxFrameSize)
+    {
+        var frameLength = bodyLength + 1;
+        if (frameLength > maxFrameSize)
+            throw new ArgumentException($"A {kind} frame of {frameLength} bytes exceeds the maximum frame size of {maxFrameSize} bytes; send smaller messages or raise MaxFrameSize on every node.");
+        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(start), (uint)frameLength);
+        _buffer[start + WireFormat.LengthPrefixSize] = (byte)kind;
+        _length = start + WireFormat.HeaderSize + bodyLength;
+    }
+
+    private static int WorstCaseString(string? value) => value is null ? 0 : ProtoWire.MaxVarintSize * 2 + value.Length * 3;
+
+    private static int WriteIndexedString(Span<byte> span, string value, OutboundStringTable strings, int slot, int literalField, int refField, int defineField)
+    {
+        var index = strings.Lookup(value, slot, out var define);
+        if (index != 0)
+        {
+            var n = ProtoWire.WriteTag(span, refField, ProtoWire.WireTypeVarint);
+            return n + ProtoWire.WriteVarint(span[n..], index);
+        }
+        var pos = ProtoWire.WriteTag(span, literalField, ProtoWire.WireTypeLengthDelimited);
+        var byteCount = WireStrings.ByteCount(value);
+        pos += ProtoWire.WriteVarint(span[pos..], (uint)byteCount);
+        pos += WireStrings.Encode(value, span[pos..]);
+        if (define != 0)
+        {
+            pos += ProtoWire.WriteTag(span[pos..], defineField, ProtoWire.WireTypeVarint);
+            pos += ProtoWire.WriteVarint(span[pos..], define);
+        }
+        return pos;
+    }
+
+    private void EnsureCapacity(int additional)
+    {
+        var needed = _length + additional;
+        if (needed <= _buffer.Length) return;
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+        _buffer.AsSpan(0, _length).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = bigger;
+    }
+}
