@@ -35,7 +35,9 @@ dotnet build PipelineActors.sln -c Release -nologo -clp:ErrorsOnly
 results="$root/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
 passed=0; failed=0; broken=()
-for project in tests/*/*.csproj; do
+# Every test project of the solution (the build above built exactly these).
+mapfile -t projects < <(dotnet sln PipelineActors.sln list | grep -E '^tests/.*\.csproj$' | sort)
+for project in "${projects[@]}"; do
   name="$(basename "$project" .csproj)"
   grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
   step "test $name"
