@@ -33,7 +33,7 @@ internal sealed partial class ActorCell
         var extras = Extras;
         extras.AsyncContext = context;
         extras.AsyncEnvelope = _current;
-        _state |= StateAsyncInFlight;
+        State |= StateAsyncInFlight;
         _mailbox.Suspend();
         task.ContinueWith(static (t, state) =>
         {
@@ -66,7 +66,7 @@ internal sealed partial class ActorCell
         var extras = _extras;
         if (extras is null || !ReferenceEquals(a.Context, extras.AsyncContext)) return;
         extras.AsyncContext = null;
-        _state &= ~StateAsyncInFlight;
+        State &= ~StateAsyncInFlight;
         var envelope = extras.AsyncEnvelope;
         extras.AsyncEnvelope = default;
         _current = envelope;
@@ -95,9 +95,9 @@ internal sealed partial class ActorCell
         context.Abandon();
         extras.AsyncContext = null;
         extras.AsyncEnvelope = default;
-        if ((_state & StateAsyncInFlight) != 0)
+        if ((State & StateAsyncInFlight) != 0)
         {
-            _state &= ~StateAsyncInFlight;
+            State &= ~StateAsyncInFlight;
             _mailbox.Resume();
         }
     }

@@ -21,7 +21,7 @@ internal sealed partial class ActorCell
     public IActorRef ActorOf(Props props, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(props);
-        if ((Volatile.Read(ref _state) & (StateTerminating | StateTerminated)) != 0)
+        if ((Volatile.Read(ref State) & (StateTerminating | StateTerminated)) != 0)
             throw new ActorUsageException($"{_path} is stopping and cannot create children.");
         var container = ChildrenContainer;
         if (name is null) name = container.NextRandomName();

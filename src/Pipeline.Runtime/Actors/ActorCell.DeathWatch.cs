@@ -64,7 +64,7 @@ internal sealed partial class ActorCell
     private void OnChildTerminated()
     {
         if (HasChildren) return;
-        if ((_state & StateTerminating) != 0) FinishTerminate();
+        if ((State & StateTerminating) != 0) FinishTerminate();
         else if (_extras?.PendingRecreateCause is { } cause)
         {
             _extras.PendingRecreateCause = null;
@@ -76,8 +76,8 @@ internal sealed partial class ActorCell
 
     private void OnTerminate()
     {
-        if ((_state & (StateTerminating | StateTerminated)) != 0) return;
-        _state |= StateTerminating;
+        if ((State & (StateTerminating | StateTerminated)) != 0) return;
+        State |= StateTerminating;
         CancelReceiveTimeout();
         UnwatchAll();
         if (HasChildren)
@@ -103,7 +103,7 @@ internal sealed partial class ActorCell
 
     private void FinishTerminate()
     {
-        if ((_state & StateTerminated) != 0) return;
+        if ((State & StateTerminated) != 0) return;
         var actor = _actor;
         try
         {
@@ -116,8 +116,8 @@ internal sealed partial class ActorCell
         finally
         {
             _actor = null;
-            _behavior = null;
-            _state = (_state | StateTerminated) & ~StateAsyncInFlight;
+            _extras?.Stack?.Clear();
+            State = (State | StateTerminated) & ~StateAsyncInFlight;
             _extras?.AsyncContext?.Abandon();
             _mailbox.BecomeClosed();
             DrainToDeadLetters();

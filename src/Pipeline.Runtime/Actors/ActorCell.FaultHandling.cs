@@ -10,8 +10,8 @@ internal sealed partial class ActorCell
     /// </summary>
     private void HandleInvokeFailure(Exception cause)
     {
-        if ((_state & (StateFailed | StateTerminated)) != 0) return;
-        _state |= StateFailed;
+        if ((State & (StateFailed | StateTerminated)) != 0) return;
+        State |= StateFailed;
         _mailbox.Suspend();
         SuspendChildren();
         _system.Metrics.ActorFailed();
@@ -80,8 +80,8 @@ internal sealed partial class ActorCell
     {
         if (causedByFailure is not null)
         {
-            if ((_state & StateFailed) == 0) return;
-            _state &= ~StateFailed;
+            if ((State & StateFailed) == 0) return;
+            State &= ~StateFailed;
         }
         _mailbox.Resume();
         ResumeChildren(null);
@@ -89,7 +89,7 @@ internal sealed partial class ActorCell
 
     private void OnRecreate(Exception cause)
     {
-        if ((_state & (StateTerminating | StateTerminated)) != 0) return;
+        if ((State & (StateTerminating | StateTerminated)) != 0) return;
         var failed = _actor;
         AbandonAsyncHandler();
         if (failed is not null)
@@ -105,7 +105,7 @@ internal sealed partial class ActorCell
             _extras?.Stash?.UnstashAllInto(_mailbox);
         }
         _actor = null;
-        _behavior = null;
+        _extras?.Stack?.Clear();
         CancelReceiveTimeout();
         if (HasChildrenStopping())
         {
@@ -120,7 +120,7 @@ internal sealed partial class ActorCell
     private void FinishRecreate(Exception cause)
     {
         var survivors = _extras?.Children?.Snapshot(excludeStopping: true) ?? [];
-        _state &= ~StateFailed;
+        State &= ~StateFailed;
         try
         {
             var actor = NewActor();

@@ -17,10 +17,11 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
     private readonly Props _props;
     private readonly Mailbox _mailbox;
     private ActorBase? _actor;
-    private Func<object, bool>? _behavior;
     private Envelope _current;
     private CellExtras? _extras;
-    private int _state;
+
+    /// <summary>The lifecycle flags below, kept in the mailbox's padding (see <see cref="Mailbox.CellState"/>).</summary>
+    private ref int State => ref _mailbox.CellState;
 
     private const int StateFailed = 1;
     private const int StateTerminating = 2;
@@ -168,8 +169,11 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
         }
     }
 
-    /// <summary>The behaviour set by Become, or null for the actor's own Receive.</summary>
-    internal Func<object, bool>? Behavior => _behavior;
+    /// <summary>
+    /// The behaviour set by Become, or null for the actor's own Receive: the top of the behaviour stack, which
+    /// lives in the extras, so that an actor that never calls Become carries no field for it.
+    /// </summary>
+    internal Func<object, bool>? Behavior => _extras?.Stack is { Count: > 0 } stack ? stack.Peek() : null;
 
     internal Envelope CurrentEnvelope => _current;
 
@@ -179,21 +183,18 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
         var stack = Extras.BehaviorStack;
         if (stack.Count > 0) stack.Pop();
         stack.Push(receive);
-        _behavior = receive;
     }
 
     public void BecomeStacked(Func<object, bool> receive)
     {
         ArgumentNullException.ThrowIfNull(receive);
         Extras.BehaviorStack.Push(receive);
-        _behavior = receive;
     }
 
     public void UnbecomeStacked()
     {
         var stack = Extras.BehaviorStack;
         if (stack.Count > 0) stack.Pop();
-        _behavior = stack.Count > 0 ? stack.Peek() : null;
     }
 
     // ---- message processing ----------------------------------------------------------------------------
@@ -220,7 +221,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
         }
         finally
         {
-            if ((_state & StateAsyncInFlight) == 0) _current = default;
+            if ((State & StateAsyncInFlight) == 0) _current = default;
         }
     }
 
@@ -309,8 +310,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
 
     private ActorBase NewActor()
     {
-        _behavior = null;
-        _extras?.BehaviorStack.Clear();
+        _extras?.Stack?.Clear();
         ActorBase actor;
         try
         {

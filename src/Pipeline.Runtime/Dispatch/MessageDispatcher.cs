@@ -24,6 +24,9 @@ public abstract class MessageDispatcher
 
     internal abstract void Execute(Mailbox mailbox);
 
+    /// <summary>Schedules a mailbox that used up its turn with work left: behind every actor already waiting.</summary>
+    internal virtual void ExecuteFair(Mailbox mailbox) => Execute(mailbox);
+
     internal virtual void Attach(ActorCell cell) { }
 
     internal virtual void Detach(ActorCell cell) { }
@@ -44,4 +47,6 @@ public sealed class ThreadPoolDispatcher : MessageDispatcher
         => _preferLocal = preferLocal;
 
     internal override void Execute(Mailbox mailbox) => ThreadPool.UnsafeQueueUserWorkItem(mailbox, _preferLocal);
+
+    internal override void ExecuteFair(Mailbox mailbox) => ThreadPool.UnsafeQueueUserWorkItem(mailbox, preferLocal: false);
 }

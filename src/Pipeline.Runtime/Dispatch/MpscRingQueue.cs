@@ -140,7 +140,11 @@ internal struct MpscRingQueue<T>
                     if (Interlocked.CompareExchange(ref _indices.Tail, tail + 1, tail) == tail)
                     {
                         slot.Item = item;
-                        Volatile.Write(ref slot.Sequence, tail + 1);
+                        // A full fence, not just a release: the mailbox reads its status right after this to
+                        // decide whether to schedule the actor, while the consumer going idle clears that status
+                        // and then looks for items. With a plain store the status read could pass it (store-load
+                        // reordering) and both sides would miss each other: a message stranded until the next one.
+                        Interlocked.Exchange(ref slot.Sequence, tail + 1);
                         return true;
                     }
                 }

@@ -13,8 +13,7 @@ internal sealed class PromiseActorRef : InternalActorRef
     private readonly ActorSystem _system;
     private readonly TaskCompletionSource<object> _promise = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ActorPath? _path;
-    private HashSet<InternalActorRef>? _watchers;
-    private readonly Lock _lock = new();
+    private HashSet<InternalActorRef>? _watchers; // guarded by locking _promise: no lock object per ask
 
     public PromiseActorRef(ActorSystem system) => _system = system;
 
@@ -37,7 +36,7 @@ internal sealed class PromiseActorRef : InternalActorRef
             _system.DeadLetter(message, sender, this, "ask already completed");
             return;
         }
-        _system.UnregisterTemp(this);
+        Unregister();
         NotifyWatchers();
     }
 
@@ -45,7 +44,7 @@ internal sealed class PromiseActorRef : InternalActorRef
     {
         if (_promise.TrySetException(exception))
         {
-            _system.UnregisterTemp(this);
+            Unregister();
             NotifyWatchers();
         }
     }
@@ -54,7 +53,7 @@ internal sealed class PromiseActorRef : InternalActorRef
     {
         if (_promise.TrySetCanceled())
         {
-            _system.UnregisterTemp(this);
+            Unregister();
             NotifyWatchers();
         }
     }
@@ -64,7 +63,7 @@ internal sealed class PromiseActorRef : InternalActorRef
         switch (message)
         {
             case Watch w when ReferenceEquals(w.Watchee, this):
-                lock (_lock)
+                lock (_promise)
                 {
                     if (!_promise.Task.IsCompleted)
                     {
@@ -75,7 +74,7 @@ internal sealed class PromiseActorRef : InternalActorRef
                 w.Watcher.SendSystemMessage(new DeathWatchNotification(this, true, false));
                 break;
             case Unwatch u:
-                lock (_lock) _watchers?.Remove(u.Watcher);
+                lock (_promise) _watchers?.Remove(u.Watcher);
                 break;
         }
     }
@@ -83,7 +82,7 @@ internal sealed class PromiseActorRef : InternalActorRef
     private void NotifyWatchers()
     {
         InternalActorRef[] watchers;
-        lock (_lock)
+        lock (_promise)
         {
             if (_watchers is null) return;
             watchers = _watchers.ToArray();
@@ -93,4 +92,11 @@ internal sealed class PromiseActorRef : InternalActorRef
     }
 
     public override void Stop() => Cancel();
+
+    // Only a promise whose path was built can have been registered (registration is by path name), and most
+    // asks never build it: skip the registry then, whose emptiness check takes all of its locks.
+    private void Unregister()
+    {
+        if (Volatile.Read(ref _path) is not null) _system.UnregisterTemp(this);
+    }
 }
