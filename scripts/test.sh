@@ -2,7 +2,8 @@
 # Runs every test of PipelineActors on a fresh machine of this kind (Debian 12, .NET 10 SDK, root):
 #   1. set-up: every scripts/setup/*.sh (apt packages, npm data sets, the native libtorch shim) — each is a
 #      fast no-op when already done;
-#   2. throwaway servers on 127.0.0.1 (PostgreSQL 15), stopped by pid at the end whatever happens;
+#   2. throwaway servers on 127.0.0.1 (PostgreSQL 15, RabbitMQ 3.10 with stream queues), stopped by pid at
+#      the end whatever happens;
 #   3. one Release build of the solution, then every test project in turn;
 #   4. the totals over all test projects, alone on the last line: "N passed, N failed".
 # Exits non-zero when any test fails or a test project cannot run.
@@ -25,9 +26,12 @@ done
 step "throwaway servers"
 # shellcheck source=lib/postgres.sh
 source scripts/lib/postgres.sh
-cleanup() { pg_cleanup || true; }
+# shellcheck source=lib/rabbitmq.sh
+source scripts/lib/rabbitmq.sh
+cleanup() { rabbit_cleanup || true; pg_cleanup || true; }
 trap cleanup EXIT
 pg_start
+rabbit_start
 
 step "build"
 dotnet build PipelineActors.sln -c Release -nologo -clp:ErrorsOnly

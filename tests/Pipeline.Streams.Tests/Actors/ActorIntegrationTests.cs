@@ -83,7 +83,7 @@ public sealed class ActorIntegrationTests : StreamTestKit
     {
         var (actor, probe) = Source.ActorRef<int>(3, OverflowStrategy.DropHead).ToMat(ProbeSink<int>.Create(), Keep.Both).Run(Mat);
         for (var i = 1; i <= 10; i++) actor.Tell(i);
-        await Task.Delay(100);
+        await Task.Delay(TestKit.TestTimeouts.Dilated(TimeSpan.FromMilliseconds(300))); // let the actor take all ten before any demand
         probe.Request(10);
         Assert.Equal([8, 9, 10], await probe.ExpectNextNAsync(3));
         Assert.Throws<ArgumentException>(() => Source.ActorRef<int>(3, OverflowStrategy.Backpressure));

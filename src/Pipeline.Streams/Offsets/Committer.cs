@@ -1,0 +1,29 @@
+using Pipeline.Streams.Dsl;
+
+namespace Pipeline.Streams.Offsets;
+
+/// <summary>
+/// Commits offsets at the end of a pipeline: put it after the stages that process the records, so that an offset
+/// is committed only once every record up to it went through them. Commits the highest offset per source of each
+/// batch (every N records or on an interval, and once more when the stream completes). A crash replays from the
+/// last commit: duplicates only after it, nothing lost.
+/// </summary>
+public static class Committer
+{
+    /// <summary>A flow that commits and passes the records on (for stages after the commit, e.g. metrics).</summary>
+    public static Flow<T, IReadOnlyList<T>, NotUsed> Flow<T>(IOffsetStore store, CommitterSettings? settings = null) where T : ICommittableOffset
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var s = settings ?? new CommitterSettings();
+        return Dsl.Flow.Create<T>().GroupedWithin(s.MaxBatch, s.MaxInterval).SelectAsync(1, async batch =>
+        {
+            foreach (var group in batch.GroupBy(r => r.SourceId))
+                await store.CommitAsync(group.Key, group.Max(r => r.Offset)).ConfigureAwait(false);
+            return batch;
+        });
+    }
+
+    /// <summary>A sink that commits; its task completes after the last commit.</summary>
+    public static Sink<T, Task> Sink<T>(IOffsetStore store, CommitterSettings? settings = null) where T : ICommittableOffset
+        => Flow<T>(store, settings).ToMat(Dsl.Sink.Ignore<IReadOnlyList<T>>(), Keep.Right);
+}

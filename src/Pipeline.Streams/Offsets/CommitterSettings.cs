@@ -1,0 +1,11 @@
+namespace Pipeline.Streams.Offsets;
+
+/// <summary>How often offsets are committed: after <see cref="MaxBatch"/> records or <see cref="MaxInterval"/>, whichever first.</summary>
+public sealed record CommitterSettings
+{
+    /// <summary>Records per commit at most.</summary>
+    public int MaxBatch { get; init; } = 1000;
+
+    /// <summary>The longest time a processed record waits for its commit.</summary>
+    public TimeSpan MaxInterval { get; init; } = TimeSpan.FromSeconds(1);
+}

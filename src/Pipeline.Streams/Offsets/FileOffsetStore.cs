@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+
+namespace Pipeline.Streams.Offsets;
+
+/// <summary>
+/// An offset store in a folder: one small file per source id, replaced atomically (write a temp file, flush it
+/// to disk, rename over the old one), so that a crash leaves either the old or the new offset, never a torn one.
+/// </summary>
+public sealed class FileOffsetStore : IOffsetStore
+{
+    private readonly string _folder;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+
+    /// <summary>Creates the store (and its folder).</summary>
+    public FileOffsetStore(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        _folder = folder;
+        Directory.CreateDirectory(folder);
+    }
+
+    private string PathOf(string sourceId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceId);
+        var safe = new StringBuilder();
+        foreach (var c in sourceId) safe.Append(char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+        return Path.Combine(_folder, $"{safe}-{Hash(sourceId)}.offset");
+    }
+
+    private static string Hash(string s)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var c in s) h = (h ^ c) * 1099511628211UL;
+        return h.ToString("x16", CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long?> LoadAsync(string sourceId, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(sourceId);
+        if (!File.Exists(path)) return null;
+        var text = (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var o)
+            ? o
+            : throw new InvalidDataException($"Offset file {path} for source '{sourceId}' holds '{text}', not an offset. Delete it to restart from the configured start offset.");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CommitAsync(string sourceId, long offset, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(sourceId);
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = await LoadAsync(sourceId, cancellationToken).ConfigureAwait(false);
+            if (current >= offset) return;
+            var temp = path + ".tmp";
+            await using (var f = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+            {
+                var bytes = Encoding.ASCII.GetBytes(offset.ToString(CultureInfo.InvariantCulture));
+                await f.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                f.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+}
