@@ -53,7 +53,19 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>Listens, registers in the store, connects to the live members and becomes Up.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await Transport.StartAsync(cancellationToken).ConfigureAwait(false);
+        await ListenAsync(cancellationToken).ConfigureAwait(false);
+        await JoinAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// First half of <see cref="StartAsync"/>: binds the transport, so that <see cref="Self"/> (with the bound port)
+    /// is known before any peer can reach this node (the actor system takes it as its public address).
+    /// </summary>
+    public Task ListenAsync(CancellationToken cancellationToken) => Transport.StartAsync(cancellationToken);
+
+    /// <summary>Second half of <see cref="StartAsync"/>: registers in the store, connects to the live members and becomes Up.</summary>
+    public async Task JoinAsync(CancellationToken cancellationToken)
+    {
         _agent = new MembershipAgent(_store, Self, _settings.Membership, _wiring, logger: _loggers.CreateLogger<MembershipAgent>());
         _monitor = new HeartbeatMonitor(_settings.FailureDetector, _wiring, _agent, logger: _loggers.CreateLogger<HeartbeatMonitor>());
         _subscription = _agent.Subscribe(OnClusterEvent);

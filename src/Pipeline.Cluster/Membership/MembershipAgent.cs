@@ -29,6 +29,7 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
     private readonly TaskCompletionSource<NodeFenced> _fenced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
     private volatile bool _leaving;
+    private long _lastReadTimestamp;
     private int _disposed;
 
     /// <summary>Creates the agent for incarnation <paramref name="self"/>.</summary>
@@ -52,6 +53,12 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
 
     /// <summary>Completes when this node finds itself Down (or removed) in the table: the host must stop.</summary>
     public Task<NodeFenced> Fenced => _fenced.Task;
+
+    /// <summary>
+    /// How long ago the table was last read successfully: a node that cannot read it cannot learn that it was
+    /// declared Down, so work that must never run twice (singletons) stops when this grows too large.
+    /// </summary>
+    public TimeSpan SinceLastRead => _clock.GetElapsedTime(Interlocked.Read(ref _lastReadTimestamp));
 
     /// <summary>The current view, as a new subscriber would receive it.</summary>
     public CurrentClusterState State
@@ -225,6 +232,7 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
     private async Task<MembershipSnapshot> ReadAndApplyAsync(CancellationToken cancellationToken)
     {
         var snapshot = await _store.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Exchange(ref _lastReadTimestamp, _clock.GetTimestamp());
         lock (_gate) _bus.Publish(_view.Apply(snapshot));
         return snapshot;
     }

@@ -1,0 +1,175 @@
+using Pipeline.Cluster.Remoting;
+using Pipeline.Cluster.Tests.Support;
+using Pipeline.Runtime.Actors;
+using Pipeline.Runtime.Patterns;
+
+namespace Pipeline.Cluster.Tests.Remoting;
+
+/// <summary>Location transparency between two actor systems of one cluster over loopback TCP.</summary>
+public sealed class RemotingTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly ClusterSystems _cluster = new(output);
+    private ActorSystem _a = null!;
+    private ActorSystem _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        (_a, _) = await _cluster.StartAsync();
+        (_b, _) = await _cluster.StartAsync();
+    }
+
+    public Task DisposeAsync() => _cluster.DisposeAsync();
+
+    private static IActorRef RemoteRef(ActorSystem from, IActorRef actorOnOtherNode, ActorSystem other) =>
+        from.Resolve(actorOnOtherNode.Path.ToStringWithAddress(other.Address));
+
+    [Fact]
+    public async Task Tell_reaches_a_remote_actor_and_its_reply_comes_back_to_the_remote_sender()
+    {
+        var echo = _b.ActorOf(Props.Create(() => new EchoActor()), "echo");
+        var inbox = new Inbox(_a, "inbox");
+        var remote = RemoteRef(_a, echo, _b);
+        Assert.IsType<RemoteActorRef>(remote);
+        Assert.False(((InternalActorRef)remote).IsLocal);
+
+        remote.Tell(new Ping("hello"), inbox.Ref);
+
+        var pong = await inbox.ExpectAsync<Pong>();
+        Assert.Equal(new Pong("hello", "echo"), pong);
+        Assert.IsType<RemoteActorRef>(inbox.LastSender);
+        Assert.Equal(echo.Path.ToStringWithAddress(_b.Address), inbox.LastSender!.Path.ToString());
+        Assert.Equal(echo.Path.Uid, inbox.LastSender.Path.Uid);
+    }
+
+    [Fact]
+    public async Task Ask_works_in_both_directions()
+    {
+        var echoA = _a.ActorOf(Props.Create(() => new EchoActor()), "echo-a");
+        var echoB = _b.ActorOf(Props.Create(() => new EchoActor()), "echo-b");
+
+        var fromA = await RemoteRef(_a, echoB, _b).Ask<Pong>(new Ping("a->b"), TimeSpan.FromSeconds(10));
+        var fromB = await RemoteRef(_b, echoA, _a).Ask<Pong>(new Ping("b->a"), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(new Pong("a->b", "echo-b"), fromA);
+        Assert.Equal(new Pong("b->a", "echo-a"), fromB);
+    }
+
+    [Fact]
+    public async Task Forward_across_nodes_keeps_the_original_sender()
+    {
+        var echoA = _a.ActorOf(Props.Create(() => new EchoActor()), "echo");
+        var remoteEcho = RemoteRef(_b, echoA, _a);
+        var forwarder = _b.ActorOf(Props.Create(() => new ForwardActor(remoteEcho)), "forwarder");
+        var inbox = new Inbox(_a, "inbox");
+
+        // a -> forwarder on b -> echo on a, which answers the inbox on a directly
+        RemoteRef(_a, forwarder, _b).Tell(new Ping("via b"), inbox.Ref);
+
+        Assert.Equal(new Pong("via b", "echo"), await inbox.ExpectAsync<Pong>());
+        Assert.Equal(echoA, inbox.LastSender);
+    }
+
+    [Fact]
+    public async Task Ask_timeout_names_the_remote_target()
+    {
+        var silent = _b.ActorOf(Props.Create(() => new SilentActor()), "silent");
+        var remote = RemoteRef(_a, silent, _b);
+
+        var error = await Assert.ThrowsAsync<AskTimeoutException>(() => remote.Ask(new Ping("anyone?"), TimeSpan.FromMilliseconds(300)));
+
+        Assert.Contains(_b.Address + "/user/silent", error.Message);
+        Assert.Contains("Ping", error.Message);
+    }
+
+    [Fact]
+    public async Task A_message_to_an_unknown_remote_actor_becomes_a_dead_letter_on_the_receiving_node()
+    {
+        var onB = new TaskCompletionSource<DeadLetter>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var onA = 0;
+        using var subB = _b.EventStream.Subscribe<DeadLetter>(d => onB.TrySetResult(d));
+        using var subA = _a.EventStream.Subscribe<DeadLetter>(_ => Interlocked.Increment(ref onA));
+        var inbox = new Inbox(_a, "inbox");
+
+        _a.Resolve(_b.Address + "/user/nobody").Tell(new Ping("lost"), inbox.Ref);
+
+        var dead = await onB.Task.WaitAsync(ClusterTestSettings.Dilated(TimeSpan.FromSeconds(10)));
+        Assert.Equal(new Ping("lost"), dead.Message);
+        Assert.Contains("no actor at /user/nobody on this node", dead.Reason);
+        Assert.Contains(_a.Address.Port!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), dead.Reason);
+        Assert.Equal(inbox.Ref.Path.ToStringWithAddress(_a.Address), dead.Sender!.Path.ToString());
+        Assert.Equal(0, Volatile.Read(ref onA));
+    }
+
+    [Fact]
+    public async Task Remote_selection_with_a_wildcard_reaches_every_match_and_identify_to_nothing_answers_null()
+    {
+        _b.ActorOf(Props.Create(() => new ParentActor("w1", "w2", "other")), "workers");
+        var inbox = new Inbox(_a, "inbox");
+        await Eventually.True(async () => (await _b.ActorSelection("/user/workers/*").Ask<ActorIdentity>(new Identify(1), TimeSpan.FromSeconds(5))).Subject is not null, "workers started");
+
+        _a.ActorSelection(_b.Address + "/user/workers/w*").Tell(new Ping("all"), inbox.Ref);
+
+        var answers = new[] { await inbox.ExpectAsync<Pong>(), await inbox.ExpectAsync<Pong>() };
+        Assert.Equal(["w1", "w2"], answers.Select(p => p.From).Order());
+        await inbox.ExpectNothingAsync(TimeSpan.FromMilliseconds(300));
+
+        var none = await _a.ActorSelection(_b.Address + "/user/workers/nothing").Ask<ActorIdentity>(new Identify(42), TimeSpan.FromSeconds(10));
+        Assert.Null(none.Subject);
+        Assert.Equal(42L, Convert.ToInt64(none.MessageId, System.Globalization.CultureInfo.InvariantCulture));
+
+        var w1 = await _a.ActorSelection(_b.Address + "/user/workers/w1").ResolveOne(TimeSpan.FromSeconds(10));
+        Assert.IsType<RemoteActorRef>(w1);
+        Assert.Equal(new Pong("resolved", "w1"), await w1.Ask<Pong>(new Ping("resolved"), TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Watching_a_remote_actor_yields_terminated_exactly_once_when_it_stops()
+    {
+        var target = _b.ActorOf(Props.Create(() => new SilentActor()), "mortal");
+        var inbox = new Inbox(_a, "watcher");
+        var remote = RemoteRef(_a, target, _b);
+        inbox.Ref.Tell(new WatchIt(remote));
+        var provider = ((RemoteActorRef)remote);
+        await Eventually.True(() => Extension.ClusterExtension.Get(_a).Remote.WatchedRemoteActors == 1, "watch registered");
+        // the watch frame is processed on b before the stop: both go through b's mailbox order per sender node
+        await Eventually.True(async () => (await _a.ActorSelection(_b.Address + "/user/mortal").Ask<ActorIdentity>(new Identify(0), TimeSpan.FromSeconds(5))).Subject is not null, "target alive");
+
+        remote.Tell(PoisonPill.Instance);
+
+        var terminated = await inbox.ExpectAsync<Terminated>();
+        Assert.Equal(target.Path.ToStringWithAddress(_b.Address), terminated.ActorRef.Path.ToString());
+        Assert.False(terminated.AddressTerminated);
+        Assert.True(terminated.ExistenceConfirmed);
+        Assert.Same(provider, terminated.ActorRef);
+        await inbox.ExpectNothingAsync(TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
+    public async Task Watching_a_remote_actor_that_does_not_exist_yields_terminated()
+    {
+        var inbox = new Inbox(_a, "watcher");
+        var remote = _a.Resolve(_b.Address + "/user/never-was");
+
+        inbox.Ref.Tell(new WatchIt(remote));
+
+        var terminated = await inbox.ExpectAsync<Terminated>();
+        Assert.Equal(remote, terminated.ActorRef);
+        Assert.False(terminated.ExistenceConfirmed);
+    }
+
+    [Fact]
+    public async Task Unwatch_stops_the_remote_watch()
+    {
+        var target = _b.ActorOf(Props.Create(() => new SilentActor()), "watched");
+        var inbox = new Inbox(_a, "watcher");
+        var remote = RemoteRef(_a, target, _b);
+        inbox.Ref.Tell(new WatchIt(remote));
+        await Eventually.True(() => Extension.ClusterExtension.Get(_a).Remote.WatchedRemoteActors == 1, "watch registered");
+
+        inbox.Ref.Tell(new UnwatchIt(remote));
+        await Eventually.True(() => Extension.ClusterExtension.Get(_a).Remote.WatchedRemoteActors == 0, "watch removed");
+        target.Tell(PoisonPill.Instance);
+
+        await inbox.ExpectNothingAsync(TimeSpan.FromMilliseconds(700));
+    }
+}
