@@ -1,5 +1,5 @@
 // Persistence benchmarks: PersistAsync-style writes from many concurrent writers vs a raw batched write of the
-// same rows, replay throughput, and EventsByTag over a large journal. See docs/persistence-benchmarks.md.
+// same rows, replay throughput, and EventsByTag over a large journal. See docs/benchmarks.md.
 //
 // usage: dotnet run -c Release --project benchmarks/Pipeline.Persistence.Benchmarks -- [sqlite|pg|all] [options]
 //   --events N        events for the write comparison (default 200000)

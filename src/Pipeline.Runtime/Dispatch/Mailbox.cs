@@ -14,13 +14,19 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     private const int ScheduledFlag = 2;
     private const int SuspendUnit = 4;
 
+    // The top byte of CellState counts consecutive busy turns (written only by the thread running the mailbox).
+    private const int BusyTurnsShift = 24;
+    private const int BusyTurnsMask = 0x7F << BusyTurnsShift;
+    private const int MaxLocalTurns = 8;
+
     private RareParts? _rare;
     private MpscRingQueue<Envelope> _unbounded;
     private SystemMessageQueue _system;
     private int _status;
 
     /// <summary>
-    /// The owning cell's lifecycle flags (failed, terminating, …), read and written only by the cell. They live
+    /// The owning cell's lifecycle flags (failed, terminating, …) in the low bits, and the count of consecutive busy
+    /// turns in the top byte; read and written only by the thread running the actor. They live
     /// here, in what would otherwise be alignment padding of the mailbox, so that the cell is 8 bytes smaller.
     /// </summary>
     internal int CellState;
@@ -227,11 +233,25 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     private void EndTurn()
     {
         SetAsIdle();
-        // An actor that still has work goes to the back of the shared queue (FIFO), not on this worker's local
-        // queue, which .NET pops last-in-first-out: there it would run again at once and starve the actors
-        // queued behind it, whatever the dispatcher's throughput.
-        if (CanBeScheduled(false, false) && SetAsScheduled())
+        if (!(CanBeScheduled(false, false) && SetAsScheduled()))
+        {
+            CellState &= ~BusyTurnsMask;
+            return;
+        }
+        // An actor that still has work is requeued on this worker's local queue for locality, but .NET pops
+        // that queue last-in-first-out, so it would run again at once and could starve the actors queued behind
+        // it. Every MaxLocalTurns-th consecutive turn it goes to the back of the shared queue (FIFO) instead.
+        var turns = ((CellState & BusyTurnsMask) >> BusyTurnsShift) + 1;
+        if (turns >= MaxLocalTurns)
+        {
+            CellState &= ~BusyTurnsMask;
             _dispatcher.ExecuteFair(this);
+        }
+        else
+        {
+            CellState = (CellState & ~BusyTurnsMask) | (turns << BusyTurnsShift);
+            _dispatcher.Execute(this);
+        }
     }
 
     private void ProcessMailbox()

@@ -43,11 +43,37 @@ public sealed class DispatcherTests : ActorTestKit
         Assert.InRange(turns, minTurns, maxTurns);
     }
 
+    [Fact]
+    public async Task A_busy_actor_yields_to_the_shared_queue_every_eighth_turn()
+    {
+        var dispatcher = new CountingDispatcher("fair-counting", 1);
+        Sys.Dispatchers.Register(dispatcher);
+        var gate = new TaskCompletionSource();
+        var a = Sys.ActorOf(Props.Create(() => new GatedCounter(gate.Task)).WithDispatcher(dispatcher.Id));
+        a.Tell("wait");
+        await AwaitHelpers.AwaitConditionAsync(() => ((ActorCell)a).Mailbox.NumberOfMessages == 0);
+        for (var i = 0; i < 160; i++) a.Tell(i);
+        gate.SetResult();
+        TestActor.Send(a, "report");
+        Assert.Equal(160, await TestActor.ExpectMsgAsync<int>());
+        // 160 busy turns in a row: one in eight went to the back of the shared queue.
+        Assert.InRange(dispatcher.FairTurns, 19, 21);
+    }
+
     private sealed class CountingDispatcher(string id, int throughput) : MessageDispatcher(id, throughput)
     {
         private int _turns;
+        private int _fairTurns;
 
         public int Turns => Volatile.Read(ref _turns);
+
+        public int FairTurns => Volatile.Read(ref _fairTurns);
+
+        internal override void ExecuteFair(Mailbox mailbox)
+        {
+            Interlocked.Increment(ref _fairTurns);
+            Execute(mailbox);
+        }
 
         internal override void Execute(Mailbox mailbox)
         {
