@@ -110,7 +110,23 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
         foreach (var status in new[] { MemberStatus.Leaving, MemberStatus.Exiting, MemberStatus.Removed })
         {
             if (status == MemberStatus.Exiting && handOver is not null) await handOver(cancellationToken).ConfigureAwait(false);
-            await CompareAndSwapAsync(s => _store.TryUpdateStatusAsync(Self, status, _clock.GetUtcNow(), s.Version, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var downed = false;
+            await CompareAndSwapAsync(s =>
+            {
+                // A node already voted Down (or Removed) must not write itself back to Leaving: it is fenced.
+                if (s.Members.FirstOrDefault(m => m.Node.Equals(Self))?.Status is MemberStatus.Down or MemberStatus.Removed)
+                {
+                    downed = true;
+                    return null;
+                }
+                return _store.TryUpdateStatusAsync(Self, status, _clock.GetUtcNow(), s.Version, cancellationToken);
+            }, cancellationToken).ConfigureAwait(false);
+            if (downed)
+            {
+                _logger.LogWarning("{Self} cannot leave gracefully: the cluster has already marked it Down", Self);
+                await RefreshViewAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
             _logger.LogInformation("{Self} is {Status}", Self, status);
             await RefreshViewAsync(cancellationToken).ConfigureAwait(false);
         }

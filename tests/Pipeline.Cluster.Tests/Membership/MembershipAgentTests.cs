@@ -185,6 +185,19 @@ public sealed class MembershipAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_node_already_marked_down_does_not_write_itself_back_to_leaving()
+    {
+        var a = await JoinAsync(1);
+        var store = Store();
+        var snapshot = await store.ReadAllAsync(CancellationToken.None);
+        Assert.True(await store.TryUpdateStatusAsync(a.Self, MemberStatus.Down, DateTimeOffset.UtcNow, snapshot.Version, CancellationToken.None));
+        var handedOver = false;
+        await a.LeaveAsync(_ => { handedOver = true; return Task.CompletedTask; }, CancellationToken.None);
+        Assert.False(handedOver);
+        Assert.Equal(MemberStatus.Down, Row(await store.ReadAllAsync(CancellationToken.None), a.Self).Status);
+    }
+
+    [Fact]
     public void Required_votes_follow_the_orleans_rule()
     {
         var settings = new MembershipSettings();
