@@ -82,7 +82,7 @@ public sealed class PinnedDispatcher : MessageDispatcher
             while (true)
             {
                 // A dedicated thread (not the pool) may block while it waits for work.
-                _signal.Wait();
+                _signal.Wait(Timeout.Infinite);
                 var mailbox = _mailbox;
                 if (mailbox is not null && !_stopped) mailbox.Execute();
                 if (_stopped) return;
