@@ -181,13 +181,30 @@ public abstract class SqlJournal : IJournal, IReadJournal
 
     private async Task<(int Rows, long LastSequenceNr)> ReadPersistenceIdPageAsync(string persistenceId, long from, long to, List<EventEnvelope> into, CancellationToken cancellationToken)
     {
+        // columns: ordering, sequence_nr, timestamp, writer_id, serializer_id, manifest, payload, deleted
+        var (rows, last) = await ReadEnvelopePageAsync(_byPersistenceIdSql, cancellationToken, command =>
+        {
+            SqlCommands.Add(command, "@pid", persistenceId);
+            SqlCommands.Add(command, "@from", from);
+            SqlCommands.Add(command, "@to", to);
+        }, keyColumn: 1, deletedColumn: 7, into, reader => new EventEnvelope(
+            reader.GetInt64(0), persistenceId, reader.GetInt64(1), SqlCommands.FromTicks(reader.GetInt64(2)),
+            reader.GetInt32(4), reader.GetString(5), reader.GetFieldValue<byte[]>(6), reader.GetString(3))).ConfigureAwait(false);
+        return (rows, last);
+    }
+
+    /// <summary>
+    /// Reads one page of a query into <paramref name="into"/>: deleted rows are skipped but still count, so that
+    /// paging moves past them. Returns the rows scanned and the last value of <paramref name="keyColumn"/>.
+    /// </summary>
+    private async Task<(int Rows, long LastKey)> ReadEnvelopePageAsync(string sql, CancellationToken cancellationToken, Action<DbCommand> bind,
+        int keyColumn, int deletedColumn, List<EventEnvelope> into, Func<DbDataReader, EventEnvelope> map)
+    {
         await Database.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = _byPersistenceIdSql;
-        SqlCommands.Add(command, "@pid", persistenceId);
-        SqlCommands.Add(command, "@from", from);
-        SqlCommands.Add(command, "@to", to);
+        command.CommandText = sql;
+        bind(command);
         SqlCommands.Add(command, "@max", (long)Settings.QueryBatchSize);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = 0;
@@ -195,12 +212,9 @@ public abstract class SqlJournal : IJournal, IReadJournal
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             rows++;
-            last = reader.GetInt64(1);
-            if (reader.GetBoolean(7))
-                continue;
-            into.Add(new EventEnvelope(
-                reader.GetInt64(0), persistenceId, last, SqlCommands.FromTicks(reader.GetInt64(2)),
-                reader.GetInt32(4), reader.GetString(5), reader.GetFieldValue<byte[]>(6), reader.GetString(3)));
+            last = reader.GetInt64(keyColumn);
+            if (!reader.GetBoolean(deletedColumn))
+                into.Add(map(reader));
         }
         return (rows, last);
     }
@@ -248,27 +262,15 @@ public abstract class SqlJournal : IJournal, IReadJournal
 
     private async Task<(int Rows, long LastOrdering)> ReadTagPageAsync(string tag, long offset, long upTo, List<EventEnvelope> into, CancellationToken cancellationToken)
     {
-        await Database.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = _byTagSql;
-        SqlCommands.Add(command, "@tag", tag);
-        SqlCommands.Add(command, "@offset", offset);
-        SqlCommands.Add(command, "@upto", upTo);
-        SqlCommands.Add(command, "@max", (long)Settings.QueryBatchSize);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var rows = 0;
-        var last = 0L;
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        // columns: ordering, persistence_id, sequence_nr, timestamp, writer_id, serializer_id, manifest, payload, deleted
+        var (rows, last) = await ReadEnvelopePageAsync(_byTagSql, cancellationToken, command =>
         {
-            rows++;
-            last = reader.GetInt64(0);
-            if (reader.GetBoolean(8))
-                continue;
-            into.Add(new EventEnvelope(
-                last, reader.GetString(1), reader.GetInt64(2), SqlCommands.FromTicks(reader.GetInt64(3)),
-                reader.GetInt32(5), reader.GetString(6), reader.GetFieldValue<byte[]>(7), reader.GetString(4)));
-        }
+            SqlCommands.Add(command, "@tag", tag);
+            SqlCommands.Add(command, "@offset", offset);
+            SqlCommands.Add(command, "@upto", upTo);
+        }, keyColumn: 0, deletedColumn: 8, into, reader => new EventEnvelope(
+            reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), SqlCommands.FromTicks(reader.GetInt64(3)),
+            reader.GetInt32(5), reader.GetString(6), reader.GetFieldValue<byte[]>(7), reader.GetString(4))).ConfigureAwait(false);
         return (rows, last);
     }
 
