@@ -12,7 +12,9 @@ namespace Pipeline.Cluster.Membership;
 /// registers this incarnation as Joining, declares its own older incarnations Down, connects to the live
 /// members, becomes Up, then re-reads the table every refresh interval to publish events, write suspicion votes
 /// for members the failure detector reports unreachable, declare Down those with enough fresh votes, remove
-/// Down members after a grace period, and fence itself when it reads itself Down.
+/// Down members after a grace period, and fence itself when it reads itself Down. A refused dial to a member's
+/// address (its process is gone) votes at once, and a member this node downs on such votes alone is removed at
+/// once (see docs/cluster.md, "timing model").
 /// </summary>
 public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
 {
@@ -27,6 +29,9 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly TaskCompletionSource<NodeFenced> _fenced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HashSet<UniqueAddress> _detectorUnreachable = new();
+    private readonly HashSet<UniqueAddress> _processGone = new();
+    private readonly HashSet<UniqueAddress> _downedAsGone = new();
     private Task _loop = Task.CompletedTask;
     private volatile bool _leaving;
     private long _lastReadTimestamp;
@@ -136,12 +141,47 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
     /// <summary>Failure detector verdict: publishes <see cref="UnreachableMember"/> and votes at once (not at the next refresh).</summary>
     public void OnUnreachable(UniqueAddress node)
     {
+        lock (_gate) _detectorUnreachable.Add(node);
         SetReachable(node, false);
         if (!_loop.IsCompleted) _ = RefreshSoonAsync(_stop.Token);
     }
 
     /// <summary>Failure detector verdict: stops voting and publishes <see cref="ReachableMember"/>.</summary>
-    public void OnReachable(UniqueAddress node) => SetReachable(node, true);
+    public void OnReachable(UniqueAddress node)
+    {
+        lock (_gate)
+        {
+            _detectorUnreachable.Remove(node);
+            if (_processGone.Contains(node)) return;
+        }
+        SetReachable(node, true);
+    }
+
+    /// <summary>
+    /// Strong evidence that <paramref name="node"/>'s process is gone (a dial to its exact address was refused): the
+    /// member is unreachable from now on and this node votes at once, marking its vote as such. The vote still
+    /// counts as one; a majority of fresh votes is needed as always.
+    /// </summary>
+    public void OnProcessGone(UniqueAddress node)
+    {
+        if (node == Self) return;
+        bool added;
+        lock (_gate) added = _processGone.Add(node);
+        if (!added) return;
+        _logger.LogWarning("{Self}: a connection to {Node}'s address was refused, its process is gone", Self, node);
+        SetReachable(node, false);
+        if (!_loop.IsCompleted) _ = RefreshSoonAsync(_stop.Token);
+    }
+
+    /// <summary>A connection to <paramref name="node"/> succeeded after all: withdraws <see cref="OnProcessGone"/>'s evidence.</summary>
+    public void OnConnected(UniqueAddress node)
+    {
+        lock (_gate)
+        {
+            if (!_processGone.Remove(node) || _detectorUnreachable.Contains(node)) return;
+        }
+        SetReachable(node, true);
+    }
 
     /// <summary>One refresh round (the loop calls it every interval; tests call it to avoid waiting).</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
@@ -249,7 +289,15 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
     {
         var snapshot = await _store.ReadAllAsync(cancellationToken).ConfigureAwait(false);
         Interlocked.Exchange(ref _lastReadTimestamp, _clock.GetTimestamp());
-        lock (_gate) _bus.Publish(_view.Apply(snapshot));
+        lock (_gate)
+        {
+            _bus.Publish(_view.Apply(snapshot));
+            // evidence about incarnations that are settled (Down needs it until Removed) is no longer needed
+            var settled = snapshot.Members.Where(m => m.Status == MemberStatus.Removed).Select(m => m.Node).ToHashSet();
+            _downedAsGone.RemoveWhere(n => settled.Contains(n) || snapshot.Members.All(m => m.Node != n));
+            _processGone.RemoveWhere(n => settled.Contains(n) || snapshot.Members.Any(m => m.Node == n && m.Status == MemberStatus.Down));
+            _detectorUnreachable.RemoveWhere(settled.Contains);
+        }
         return snapshot;
     }
 
@@ -278,34 +326,50 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
     {
         var now = _clock.GetUtcNow();
         List<UniqueAddress> unreachable;
-        lock (_gate) unreachable = snapshot.Members.Where(m => _view.IsUnreachable(m.Node)).Select(m => m.Node).ToList();
+        HashSet<UniqueAddress> gone, downedAsGone;
+        lock (_gate)
+        {
+            unreachable = snapshot.Members.Where(m => _view.IsUnreachable(m.Node)).Select(m => m.Node).ToList();
+            gone = [.. _processGone];
+            downedAsGone = [.. _downedAsGone];
+        }
         var live = snapshot.Members.Count(m => m.Status.IsLive());
 
         foreach (var suspect in snapshot.Members.Where(m => m.Node != Self && m.Status.IsLive() && unreachable.Contains(m.Node)))
         {
             var fresh = suspect.Suspicions.Where(v => v.Voter != Self && now - v.At <= _settings.VoteExpiration).ToList();
             var required = _settings.RequiredVotes(live);
+            var processGone = gone.Contains(suspect.Node);
             if (fresh.Count + 1 >= required)
             {
-                var voters = string.Join(", ", fresh.Select(v => v.Voter.ToString()).Append(Self.ToString()));
+                var voters = string.Join(", ", fresh.Select(v => v.Voter + (v.ProcessGone ? " (process gone)" : "")).Append(Self + (processGone ? " (process gone)" : "")));
                 // won or lost the race, the snapshot is stale now: re-read
-                await DeclareDownAsync(suspect, snapshot.Version, $"{fresh.Count + 1} of {required} required votes ({voters})", cancellationToken).ConfigureAwait(false);
+                if (await DeclareDownAsync(suspect, snapshot.Version, $"{fresh.Count + 1} of {required} required votes ({voters})", cancellationToken).ConfigureAwait(false)
+                    && processGone && fresh.All(v => v.ProcessGone))
+                {
+                    // every vote that counted saw its address refused: no process is left to fence, remove it now
+                    lock (_gate) _downedAsGone.Add(suspect.Node);
+                }
                 return true;
             }
             var mine = suspect.Suspicions.FirstOrDefault(v => v.Voter == Self);
-            if (mine is null || now - mine.At > _settings.VoteExpiration / 2)
+            if (mine is null || now - mine.At > _settings.VoteExpiration / 2 || (processGone && !mine.ProcessGone))
             {
-                _logger.LogWarning("{Self} votes that {Suspect} is dead ({Votes} of {Required} votes)", Self, suspect.Node, fresh.Count + 1, required);
-                await _store.TryAddSuspicionAsync(suspect.Node, new SuspicionVote(Self, now), snapshot.Version, cancellationToken).ConfigureAwait(false);
+                _logger.LogWarning("{Self} votes that {Suspect} is dead{Evidence} ({Votes} of {Required} votes)", Self, suspect.Node,
+                    processGone ? " (its address refuses connections)" : "", fresh.Count + 1, required);
+                await _store.TryAddSuspicionAsync(suspect.Node, new SuspicionVote(Self, now, processGone), snapshot.Version, cancellationToken).ConfigureAwait(false);
                 return true;
             }
         }
 
-        var expired = snapshot.Members.FirstOrDefault(m => m.Status == MemberStatus.Down && now - m.StatusChangedAt >= _settings.DownRemovalGrace);
+        var expired = snapshot.Members.FirstOrDefault(m => m.Status == MemberStatus.Down && (now - m.StatusChangedAt >= _settings.DownRemovalGrace || downedAsGone.Contains(m.Node)));
         if (expired is not null)
         {
-            _logger.LogInformation("{Self} removes {Member}, Down since {Since}", Self, expired.Node, expired.StatusChangedAt);
-            await _store.TryUpdateStatusAsync(expired.Node, MemberStatus.Removed, now, snapshot.Version, cancellationToken).ConfigureAwait(false);
+            var asGone = downedAsGone.Contains(expired.Node);
+            _logger.LogInformation("{Self} removes {Member}, Down since {Since}{Why}", Self, expired.Node, expired.StatusChangedAt,
+                asGone ? " (downed on evidence that its process is gone: no grace needed)" : "");
+            if (await _store.TryUpdateStatusAsync(expired.Node, MemberStatus.Removed, now, snapshot.Version, cancellationToken).ConfigureAwait(false) && asGone)
+                lock (_gate) _downedAsGone.Remove(expired.Node);
             return true;
         }
         var stale = snapshot.Members.FirstOrDefault(m => m.Node.Address == Self.Address && m.Node.Uid != Self.Uid && m.Status.IsLive());
