@@ -136,7 +136,7 @@ public sealed class ClusterNode : IAsyncDisposable
 
         public void OnConnectionRefused(NodeAddress address)
         {
-            if (node._monitor is not { } monitor || node._agent is not { } agent) return;
+            if (!node._settings.Membership.CountRefusedConnectionAsCrash || node._monitor is not { } monitor || node._agent is not { } agent) return;
             foreach (var member in monitor.MonitoredNodes.Where(n => n.Address == address && !_departed.ContainsKey(n))) agent.OnProcessGone(member);
         }
 
