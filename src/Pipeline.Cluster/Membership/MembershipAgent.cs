@@ -33,6 +33,8 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
     private readonly HashSet<UniqueAddress> _processGone = new();
     private readonly HashSet<UniqueAddress> _downedAsGone = new();
     private Task _loop = Task.CompletedTask;
+    private Task _feed = Task.CompletedTask;
+    private int _refreshQueued;
     private volatile bool _leaving;
     private long _lastReadTimestamp;
     private int _disposed;
@@ -103,6 +105,7 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
         _logger.LogInformation("{Self} is Up ({Peers} live peers)", Self, peers.Count);
         await RefreshViewAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
+        if (_store is IMembershipChangeFeed feed) _feed = Task.Run(() => FeedAsync(feed, _stop.Token), CancellationToken.None);
     }
 
     /// <summary>
@@ -143,7 +146,7 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
     {
         lock (_gate) _detectorUnreachable.Add(node);
         SetReachable(node, false);
-        if (!_loop.IsCompleted) _ = RefreshSoonAsync(_stop.Token);
+        RequestRefresh();
     }
 
     /// <summary>Failure detector verdict: stops voting and publishes <see cref="ReachableMember"/>.</summary>
@@ -170,7 +173,7 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
         if (!added) return;
         _logger.LogWarning("{Self}: a connection to {Node}'s address was refused, its process is gone", Self, node);
         SetReachable(node, false);
-        if (!_loop.IsCompleted) _ = RefreshSoonAsync(_stop.Token);
+        RequestRefresh();
     }
 
     /// <summary>A connection to <paramref name="node"/> succeeded after all: withdraws <see cref="OnProcessGone"/>'s evidence.</summary>
@@ -190,13 +193,7 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
         await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // every successful write changes the version: re-read and continue until a round changes nothing
-            for (var round = 0; round < 16; round++)
-            {
-                var snapshot = await ReadAndApplyAsync(cancellationToken).ConfigureAwait(false);
-                if (CheckFenced(snapshot)) return;
-                if (!await ActAsync(snapshot, cancellationToken).ConfigureAwait(false)) return;
-            }
+            await RefreshCoreAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -204,11 +201,70 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
         }
     }
 
+    private async Task RefreshCoreAsync(CancellationToken cancellationToken)
+    {
+        // every successful write changes the version: re-read and continue until a round changes nothing
+        for (var round = 0; round < 16; round++)
+        {
+            var snapshot = await ReadAndApplyAsync(cancellationToken).ConfigureAwait(false);
+            if (CheckFenced(snapshot)) return;
+            if (!await ActAsync(snapshot, cancellationToken).ConfigureAwait(false)) return;
+        }
+    }
+
+    /// <summary>Reads the table whenever the store announces a change (PostgreSQL NOTIFY); reconnects with back-off.</summary>
+    private async Task FeedAsync(IMembershipChangeFeed feed, CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(200);
+        while (!cancellationToken.IsCancellationRequested && !_fenced.Task.IsCompleted)
+        {
+            try
+            {
+                await feed.ListenAsync(RequestRefresh, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning("Membership change feed of {Self} lost ({Error}); reading every {Interval} until it is back, retrying in {Backoff}",
+                    Self, ex.Message, _settings.RefreshInterval, backoff);
+                try
+                {
+                    await Task.Delay(backoff, _clock, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    /// <summary>A refresh now (not at the next tick); requests made while one is waiting to start are served by it.</summary>
+    private void RequestRefresh()
+    {
+        if (_loop.IsCompleted || _fenced.Task.IsCompleted || Interlocked.Exchange(ref _refreshQueued, 1) != 0) return;
+        // off the caller's thread: callers are transport tasks and the store's notification handler
+        _ = Task.Run(() => RefreshSoonAsync(_stop.Token), CancellationToken.None);
+    }
+
     private async Task RefreshSoonAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                Volatile.Write(ref _refreshQueued, 0);
+                await RefreshCoreAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _refreshGate.Release();
+            }
         }
         catch (OperationCanceledException)
         {
@@ -216,7 +272,7 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _logger.LogWarning(ex, "Membership refresh of {Self} after a suspicion failed; the next round retries", Self);
+            _logger.LogWarning(ex, "Early membership refresh of {Self} (after a suspicion or a change notification) failed; the next round retries", Self);
         }
     }
 
@@ -231,6 +287,7 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
     {
         if (!_stop.IsCancellationRequested) await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
+        await _feed.ConfigureAwait(false);
     }
 
     private void SetReachable(UniqueAddress node, bool reachable)

@@ -27,6 +27,12 @@ public abstract class SqlMembershipStore : IMembershipStore
         _cluster = cluster;
     }
 
+    /// <summary>The cluster (system) name whose rows this store reads and writes.</summary>
+    protected string Cluster => _cluster;
+
+    /// <summary>Runs last in the transaction of every successful compare-and-swap (PostgreSQL announces the change there).</summary>
+    protected virtual Task BeforeCommitAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Opens a connection to the database.</summary>
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
@@ -199,6 +205,7 @@ public abstract class SqlMembershipStore : IMembershipStore
             return false;
         }
         await change(connection, transaction, expectedVersion + 1).ConfigureAwait(false);
+        await BeforeCommitAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
