@@ -47,9 +47,15 @@ public sealed class GarbageFramesMultiProcessTests
         Assert.Equal(frames - 200 + streams.Length, closedByNode);
         Assert.True(asks >= 1);
         Assert.DoesNotContain(hosts, h => h.HasExited);
-        // membership unchanged: no node printed any event since the cluster formed
+        // membership unchanged: no member joined, left, was downed or removed since the cluster formed, nobody was
+        // fenced (a reachability blip of a CPU-starved node on a loaded machine would not be a membership change)
         for (var i = 0; i < hosts.Length; i++)
-            Assert.Equal(eventsBefore[i], hosts[i].Lines.Count(l => l.StartsWith("event ", StringComparison.Ordinal)));
+        {
+            var changes = hosts[i].Lines.Where(l => l.StartsWith("event ", StringComparison.Ordinal)).Skip(eventsBefore[i])
+                .Where(l => !l.StartsWith("event UnreachableMember ", StringComparison.Ordinal) && !l.StartsWith("event ReachableMember ", StringComparison.Ordinal));
+            Assert.Empty(changes);
+            Assert.DoesNotContain(hosts[i].Lines, l => l.StartsWith("fenced", StringComparison.Ordinal));
+        }
         await target.WaitForLogAsync("protocol violation", Deadline);
     }
 
