@@ -3,13 +3,16 @@ namespace Pipeline.Cluster.Benchmarks;
 /// <summary>Command line of the remoting benchmark.</summary>
 internal sealed record BenchmarkOptions(string Mode, long Messages, int Payload, int Port, string Host, int Rounds)
 {
+    /// <summary>Every "--name value" pair given, for the options of one mode only (crash, node).</summary>
+    public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>();
+
     public static BenchmarkOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-                throw new ArgumentException($"Unexpected argument '{args[i]}'. Usage: --mode inproc|codec|latency|failover|server|client [--messages N] [--payload BYTES] [--port P] [--host H] [--rounds R]");
+                throw new ArgumentException($"Unexpected argument '{args[i]}'. Usage: --mode inproc|codec|latency|failover|crash|server|client [--messages N] [--payload BYTES] [--port P] [--host H] [--rounds R]");
             values[args[i][2..]] = args[++i];
         }
         return new BenchmarkOptions(
@@ -18,6 +21,6 @@ internal sealed record BenchmarkOptions(string Mode, long Messages, int Payload,
             int.Parse(values.GetValueOrDefault("payload", "100")),
             int.Parse(values.GetValueOrDefault("port", "0")),
             values.GetValueOrDefault("host", "127.0.0.1"),
-            int.Parse(values.GetValueOrDefault("rounds", "3")));
+            int.Parse(values.GetValueOrDefault("rounds", "3"))) { Values = values };
     }
 }

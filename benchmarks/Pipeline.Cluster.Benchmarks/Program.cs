@@ -2,6 +2,8 @@ using Pipeline.Cluster.Benchmarks;
 
 // Remoting throughput: the cluster transport vs a raw socket moving the same bytes, in the same run.
 var options = BenchmarkOptions.Parse(args);
+if (options.Mode == "node") return await CrashNode.RunAsync(options); // a node process of the crash benchmark: stdout is its protocol
+if (options.Mode == "crash") return await CrashBenchmark.RunAsync(options);
 Console.WriteLine($"{options.Mode}: {options.Messages:N0} messages of {options.Payload} B payload, {Environment.ProcessorCount} logical CPUs, .NET {Environment.Version}");
 switch (options.Mode)
 {
@@ -30,7 +32,7 @@ switch (options.Mode)
         await TwoProcessBenchmark.DriveAsync(options);
         break;
     default:
-        Console.Error.WriteLine($"Unknown --mode '{options.Mode}': use inproc, codec, latency, failover, server or client.");
+        Console.Error.WriteLine($"Unknown --mode '{options.Mode}': use inproc, codec, latency, failover, crash, server or client.");
         return 2;
 }
 return 0;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Cluster.Addressing;
@@ -90,6 +91,19 @@ public sealed class ClusterNode : IAsyncDisposable
         await Transport.DisposeAsync().ConfigureAwait(false);
     }
 
+    private async Task ProbeAsync(NodeAddress address)
+    {
+        using var deadline = new CancellationTokenSource(_settings.Transport.HandshakeTimeout);
+        try
+        {
+            await Transport.ConnectAsync(address, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or ObjectDisposedException)
+        {
+            // not back within the deadline (refusals were reported on the way), or this node is stopping
+        }
+    }
+
     private void OnClusterEvent(ClusterEvent e)
     {
         switch (e)
@@ -106,24 +120,51 @@ public sealed class ClusterNode : IAsyncDisposable
                 break;
             case MemberRemoved removed when removed.Member.Node != Self:
                 _monitor?.Unmonitor(removed.Member.Node);
+                _wiring.Forget(removed.Member.Node);
                 break;
         }
     }
 
     /// <summary>The node's private glue between transport, monitor and agent.</summary>
-    private sealed class Wiring(ClusterNode node, ITransportHandler user) : ITransportHandler, IMemberConnector, IHeartbeatSender
+    private sealed class Wiring(ClusterNode node, ITransportHandler user) : ITransportHandler, IMemberConnector, IHeartbeatSender, IConnectionRefusedObserver
     {
+        // peers that said goodbye (a Disconnect frame: they are shutting down after leaving or being downed): their
+        // closed port is expected, not evidence of a crash
+        private readonly ConcurrentDictionary<UniqueAddress, byte> _departed = new();
+
+        public void Forget(UniqueAddress remote) => _departed.TryRemove(remote, out _);
+
+        public void OnConnectionRefused(NodeAddress address)
+        {
+            if (!node._settings.Membership.CountRefusedConnectionAsCrash || node._monitor is not { } monitor || node._agent is not { } agent) return;
+            foreach (var member in monitor.MonitoredNodes.Where(n => n.Address == address && !_departed.ContainsKey(n))) agent.OnProcessGone(member);
+        }
+
         public void OnEnvelope(UniqueAddress from, in InboundEnvelope envelope) => user.OnEnvelope(from, envelope);
 
         public void OnSystemFrame(UniqueAddress from, SystemFrame frame)
         {
             if (frame.BodyCase == SystemFrame.BodyOneofCase.HeartbeatResponse) node._monitor?.OnHeartbeatResponse(from);
-            else user.OnSystemFrame(from, frame);
+            else
+            {
+                if (frame.BodyCase == SystemFrame.BodyOneofCase.Disconnect) _departed[from] = 0;
+                user.OnSystemFrame(from, frame);
+            }
         }
 
-        public void OnAssociated(UniqueAddress remote) => user.OnAssociated(remote);
+        public void OnAssociated(UniqueAddress remote)
+        {
+            node._agent?.OnConnected(remote);
+            user.OnAssociated(remote);
+        }
 
-        public void OnDisassociated(UniqueAddress remote, string reason) => user.OnDisassociated(remote, reason);
+        public void OnDisassociated(UniqueAddress remote, string reason)
+        {
+            user.OnDisassociated(remote, reason);
+            // a crashed process closes its connections at once: dial straight back, so that a refusal (nothing
+            // listens there any more) is known now rather than at the next heartbeat
+            if (!_departed.ContainsKey(remote) && node._monitor?.MonitoredNodes.Contains(remote) == true) _ = node.ProbeAsync(remote.Address);
+        }
 
         public async Task ConnectAsync(Member member, CancellationToken cancellationToken)
         {

@@ -37,18 +37,22 @@ internal sealed class ClusterView
             {
                 if (member.Status == MemberStatus.Removed) continue; // a tombstone of an incarnation we never saw
                 _members[member.Node] = member;
-                events.Add(member.Status == MemberStatus.Joining ? new MemberJoined(member) : StatusEvent(member, MemberStatus.Joining));
+                events.Add(member.Status == MemberStatus.Joining ? new MemberJoined(member) : StatusEvent(member));
                 if (_unreachable.Contains(member.Node)) events.Add(new UnreachableMember(member));
                 continue;
             }
             _members[member.Node] = member;
-            if (known.Status != member.Status) events.Add(StatusEvent(member, known.Status));
-            if (member.Status == MemberStatus.Removed) Forget(member.Node);
+            if (member.Status == MemberStatus.Removed)
+            {
+                if (known.Status != MemberStatus.Removed) AddRemoved(events, known, member);
+                Forget(member.Node);
+            }
+            else if (known.Status != member.Status) events.Add(StatusEvent(member));
         }
         foreach (var gone in _members.Keys.Where(n => !seen.Contains(n)).ToList())
         {
             var member = _members[gone];
-            events.Add(new MemberRemoved(member with { Status = MemberStatus.Removed }, member.Status));
+            AddRemoved(events, member, member with { Status = MemberStatus.Removed, PreviousStatus = null });
             Forget(gone);
         }
         events.AddRange(RecomputeOldest());
@@ -73,14 +77,35 @@ internal sealed class ClusterView
     /// <summary>Unreachable marks of members in the view (reported ones not in the table are left out).</summary>
     public IReadOnlySet<UniqueAddress> UnreachableMembers => _unreachable.Where(_members.ContainsKey).ToHashSet();
 
-    private static ClusterEvent StatusEvent(Member member, MemberStatus previous) => member.Status switch
+    /// <summary>
+    /// The events of a member's removal, with Akka's semantics: <see cref="MemberRemoved.PreviousStatus"/> is Down
+    /// (failure) or Exiting (graceful leave). When this view missed that step (the member went, e.g., Up → Removed
+    /// between two reads), the step's own event (<see cref="MemberDowned"/> or <see cref="MemberExited"/>) comes
+    /// first, so that subscribers always see the same sequence. Which step it was comes from the row's
+    /// <see cref="Member.PreviousStatus"/>; for rows without it (deleted rows, older nodes) a member seen Leaving
+    /// or Exiting left gracefully and any other was downed.
+    /// </summary>
+    private static void AddRemoved(List<ClusterEvent> events, Member known, Member removed)
+    {
+        var previous = known.Status is MemberStatus.Down or MemberStatus.Exiting ? known.Status
+            : removed.PreviousStatus is MemberStatus.Down or MemberStatus.Exiting ? removed.PreviousStatus.Value
+            : known.Status is MemberStatus.Leaving ? MemberStatus.Exiting
+            : MemberStatus.Down;
+        if (known.Status != previous)
+        {
+            var step = removed with { Status = previous };
+            events.Add(previous == MemberStatus.Down ? new MemberDowned(step) : new MemberExited(step));
+        }
+        events.Add(new MemberRemoved(removed, previous));
+    }
+
+    private static ClusterEvent StatusEvent(Member member) => member.Status switch
     {
         MemberStatus.Joining => new MemberJoined(member),
         MemberStatus.Up => new MemberUp(member),
         MemberStatus.Leaving => new MemberLeft(member),
         MemberStatus.Exiting => new MemberExited(member),
-        MemberStatus.Down => new MemberDowned(member),
-        _ => new MemberRemoved(member, previous),
+        _ => new MemberDowned(member),
     };
 
     private IEnumerable<ClusterEvent> RecomputeOldest()

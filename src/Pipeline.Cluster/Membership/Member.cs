@@ -26,6 +26,12 @@ public sealed record Member
     /// <summary>When <see cref="Status"/> last changed (Down → Removed waits a grace period from here).</summary>
     public required DateTimeOffset StatusChangedAt { get; init; }
 
+    /// <summary>
+    /// The status before the last change (null before any change, or in rows written by older nodes): a reader
+    /// that sees a member Removed without having seen it Down or Exiting learns from here which it was.
+    /// </summary>
+    public MemberStatus? PreviousStatus { get; init; }
+
     /// <summary>Order of becoming Up (the table version of that change); lower is older. 0 before Up.</summary>
     public long UpNumber { get; init; }
 

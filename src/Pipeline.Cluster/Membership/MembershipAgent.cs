@@ -12,7 +12,9 @@ namespace Pipeline.Cluster.Membership;
 /// registers this incarnation as Joining, declares its own older incarnations Down, connects to the live
 /// members, becomes Up, then re-reads the table every refresh interval to publish events, write suspicion votes
 /// for members the failure detector reports unreachable, declare Down those with enough fresh votes, remove
-/// Down members after a grace period, and fence itself when it reads itself Down.
+/// Down members after a grace period, and fence itself when it reads itself Down. A refused dial to a member's
+/// address (its process is gone) votes at once, and a member this node downs on such votes alone is removed at
+/// once (see docs/cluster.md, "timing model").
 /// </summary>
 public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
 {
@@ -27,7 +29,12 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly TaskCompletionSource<NodeFenced> _fenced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HashSet<UniqueAddress> _detectorUnreachable = new();
+    private readonly HashSet<UniqueAddress> _processGone = new();
+    private readonly HashSet<UniqueAddress> _downedAsGone = new();
     private Task _loop = Task.CompletedTask;
+    private Task _feed = Task.CompletedTask;
+    private int _refreshQueued;
     private volatile bool _leaving;
     private long _lastReadTimestamp;
     private int _disposed;
@@ -98,6 +105,7 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
         _logger.LogInformation("{Self} is Up ({Peers} live peers)", Self, peers.Count);
         await RefreshViewAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
+        if (_store is IMembershipChangeFeed feed) _feed = Task.Run(() => FeedAsync(feed, _stop.Token), CancellationToken.None);
     }
 
     /// <summary>
@@ -136,12 +144,47 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
     /// <summary>Failure detector verdict: publishes <see cref="UnreachableMember"/> and votes at once (not at the next refresh).</summary>
     public void OnUnreachable(UniqueAddress node)
     {
+        lock (_gate) _detectorUnreachable.Add(node);
         SetReachable(node, false);
-        if (!_loop.IsCompleted) _ = RefreshSoonAsync(_stop.Token);
+        RequestRefresh();
     }
 
     /// <summary>Failure detector verdict: stops voting and publishes <see cref="ReachableMember"/>.</summary>
-    public void OnReachable(UniqueAddress node) => SetReachable(node, true);
+    public void OnReachable(UniqueAddress node)
+    {
+        lock (_gate)
+        {
+            _detectorUnreachable.Remove(node);
+            if (_processGone.Contains(node)) return;
+        }
+        SetReachable(node, true);
+    }
+
+    /// <summary>
+    /// Strong evidence that <paramref name="node"/>'s process is gone (a dial to its exact address was refused): the
+    /// member is unreachable from now on and this node votes at once, marking its vote as such. The vote still
+    /// counts as one; a majority of fresh votes is needed as always.
+    /// </summary>
+    public void OnProcessGone(UniqueAddress node)
+    {
+        if (node == Self) return;
+        bool added;
+        lock (_gate) added = _processGone.Add(node);
+        if (!added) return;
+        _logger.LogWarning("{Self}: a connection to {Node}'s address was refused, its process is gone", Self, node);
+        SetReachable(node, false);
+        RequestRefresh();
+    }
+
+    /// <summary>A connection to <paramref name="node"/> succeeded after all: withdraws <see cref="OnProcessGone"/>'s evidence.</summary>
+    public void OnConnected(UniqueAddress node)
+    {
+        lock (_gate)
+        {
+            if (!_processGone.Remove(node) || _detectorUnreachable.Contains(node)) return;
+        }
+        SetReachable(node, true);
+    }
 
     /// <summary>One refresh round (the loop calls it every interval; tests call it to avoid waiting).</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
@@ -150,13 +193,7 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
         await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // every successful write changes the version: re-read and continue until a round changes nothing
-            for (var round = 0; round < 16; round++)
-            {
-                var snapshot = await ReadAndApplyAsync(cancellationToken).ConfigureAwait(false);
-                if (CheckFenced(snapshot)) return;
-                if (!await ActAsync(snapshot, cancellationToken).ConfigureAwait(false)) return;
-            }
+            await RefreshCoreAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -164,11 +201,70 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
         }
     }
 
+    private async Task RefreshCoreAsync(CancellationToken cancellationToken)
+    {
+        // every successful write changes the version: re-read and continue until a round changes nothing
+        for (var round = 0; round < 16; round++)
+        {
+            var snapshot = await ReadAndApplyAsync(cancellationToken).ConfigureAwait(false);
+            if (CheckFenced(snapshot)) return;
+            if (!await ActAsync(snapshot, cancellationToken).ConfigureAwait(false)) return;
+        }
+    }
+
+    /// <summary>Reads the table whenever the store announces a change (PostgreSQL NOTIFY); reconnects with back-off.</summary>
+    private async Task FeedAsync(IMembershipChangeFeed feed, CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(200);
+        while (!cancellationToken.IsCancellationRequested && !_fenced.Task.IsCompleted)
+        {
+            try
+            {
+                await feed.ListenAsync(RequestRefresh, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning("Membership change feed of {Self} lost ({Error}); reading every {Interval} until it is back, retrying in {Backoff}",
+                    Self, ex.Message, _settings.RefreshInterval, backoff);
+                try
+                {
+                    await Task.Delay(backoff, _clock, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    /// <summary>A refresh now (not at the next tick); requests made while one is waiting to start are served by it.</summary>
+    private void RequestRefresh()
+    {
+        if (_loop.IsCompleted || _fenced.Task.IsCompleted || Interlocked.Exchange(ref _refreshQueued, 1) != 0) return;
+        // off the caller's thread: callers are transport tasks and the store's notification handler
+        _ = Task.Run(() => RefreshSoonAsync(_stop.Token), CancellationToken.None);
+    }
+
     private async Task RefreshSoonAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                Volatile.Write(ref _refreshQueued, 0);
+                await RefreshCoreAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _refreshGate.Release();
+            }
         }
         catch (OperationCanceledException)
         {
@@ -176,7 +272,7 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _logger.LogWarning(ex, "Membership refresh of {Self} after a suspicion failed; the next round retries", Self);
+            _logger.LogWarning(ex, "Early membership refresh of {Self} (after a suspicion or a change notification) failed; the next round retries", Self);
         }
     }
 
@@ -191,6 +287,7 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
     {
         if (!_stop.IsCancellationRequested) await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
+        await _feed.ConfigureAwait(false);
     }
 
     private void SetReachable(UniqueAddress node, bool reachable)
@@ -249,7 +346,15 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
     {
         var snapshot = await _store.ReadAllAsync(cancellationToken).ConfigureAwait(false);
         Interlocked.Exchange(ref _lastReadTimestamp, _clock.GetTimestamp());
-        lock (_gate) _bus.Publish(_view.Apply(snapshot));
+        lock (_gate)
+        {
+            _bus.Publish(_view.Apply(snapshot));
+            // evidence about incarnations that are settled (Down needs it until Removed) is no longer needed
+            var settled = snapshot.Members.Where(m => m.Status == MemberStatus.Removed).Select(m => m.Node).ToHashSet();
+            _downedAsGone.RemoveWhere(n => settled.Contains(n) || snapshot.Members.All(m => m.Node != n));
+            _processGone.RemoveWhere(n => settled.Contains(n) || snapshot.Members.Any(m => m.Node == n && m.Status == MemberStatus.Down));
+            _detectorUnreachable.RemoveWhere(settled.Contains);
+        }
         return snapshot;
     }
 
@@ -278,34 +383,50 @@ public sealed class MembershipAgent : IReachabilityObserver, IAsyncDisposable
     {
         var now = _clock.GetUtcNow();
         List<UniqueAddress> unreachable;
-        lock (_gate) unreachable = snapshot.Members.Where(m => _view.IsUnreachable(m.Node)).Select(m => m.Node).ToList();
+        HashSet<UniqueAddress> gone, downedAsGone;
+        lock (_gate)
+        {
+            unreachable = snapshot.Members.Where(m => _view.IsUnreachable(m.Node)).Select(m => m.Node).ToList();
+            gone = [.. _processGone];
+            downedAsGone = [.. _downedAsGone];
+        }
         var live = snapshot.Members.Count(m => m.Status.IsLive());
 
         foreach (var suspect in snapshot.Members.Where(m => m.Node != Self && m.Status.IsLive() && unreachable.Contains(m.Node)))
         {
             var fresh = suspect.Suspicions.Where(v => v.Voter != Self && now - v.At <= _settings.VoteExpiration).ToList();
             var required = _settings.RequiredVotes(live);
+            var processGone = gone.Contains(suspect.Node);
             if (fresh.Count + 1 >= required)
             {
-                var voters = string.Join(", ", fresh.Select(v => v.Voter.ToString()).Append(Self.ToString()));
+                var voters = string.Join(", ", fresh.Select(v => v.Voter + (v.ProcessGone ? " (process gone)" : "")).Append(Self + (processGone ? " (process gone)" : "")));
                 // won or lost the race, the snapshot is stale now: re-read
-                await DeclareDownAsync(suspect, snapshot.Version, $"{fresh.Count + 1} of {required} required votes ({voters})", cancellationToken).ConfigureAwait(false);
+                if (await DeclareDownAsync(suspect, snapshot.Version, $"{fresh.Count + 1} of {required} required votes ({voters})", cancellationToken).ConfigureAwait(false)
+                    && processGone && fresh.All(v => v.ProcessGone))
+                {
+                    // every vote that counted saw its address refused: no process is left to fence, remove it now
+                    lock (_gate) _downedAsGone.Add(suspect.Node);
+                }
                 return true;
             }
             var mine = suspect.Suspicions.FirstOrDefault(v => v.Voter == Self);
-            if (mine is null || now - mine.At > _settings.VoteExpiration / 2)
+            if (mine is null || now - mine.At > _settings.VoteExpiration / 2 || (processGone && !mine.ProcessGone))
             {
-                _logger.LogWarning("{Self} votes that {Suspect} is dead ({Votes} of {Required} votes)", Self, suspect.Node, fresh.Count + 1, required);
-                await _store.TryAddSuspicionAsync(suspect.Node, new SuspicionVote(Self, now), snapshot.Version, cancellationToken).ConfigureAwait(false);
+                _logger.LogWarning("{Self} votes that {Suspect} is dead{Evidence} ({Votes} of {Required} votes)", Self, suspect.Node,
+                    processGone ? " (its address refuses connections)" : "", fresh.Count + 1, required);
+                await _store.TryAddSuspicionAsync(suspect.Node, new SuspicionVote(Self, now, processGone), snapshot.Version, cancellationToken).ConfigureAwait(false);
                 return true;
             }
         }
 
-        var expired = snapshot.Members.FirstOrDefault(m => m.Status == MemberStatus.Down && now - m.StatusChangedAt >= _settings.DownRemovalGrace);
+        var expired = snapshot.Members.FirstOrDefault(m => m.Status == MemberStatus.Down && (now - m.StatusChangedAt >= _settings.DownRemovalGrace || downedAsGone.Contains(m.Node)));
         if (expired is not null)
         {
-            _logger.LogInformation("{Self} removes {Member}, Down since {Since}", Self, expired.Node, expired.StatusChangedAt);
-            await _store.TryUpdateStatusAsync(expired.Node, MemberStatus.Removed, now, snapshot.Version, cancellationToken).ConfigureAwait(false);
+            var asGone = downedAsGone.Contains(expired.Node);
+            _logger.LogInformation("{Self} removes {Member}, Down since {Since}{Why}", Self, expired.Node, expired.StatusChangedAt,
+                asGone ? " (downed on evidence that its process is gone: no grace needed)" : "");
+            if (await _store.TryUpdateStatusAsync(expired.Node, MemberStatus.Removed, now, snapshot.Version, cancellationToken).ConfigureAwait(false) && asGone)
+                lock (_gate) _downedAsGone.Remove(expired.Node);
             return true;
         }
         var stale = snapshot.Members.FirstOrDefault(m => m.Node.Address == Self.Address && m.Node.Uid != Self.Uid && m.Status.IsLive());

@@ -18,6 +18,15 @@ public sealed record MembershipSettings
     /// <summary>A Down member becomes Removed after this grace period (time for it to notice and stop).</summary>
     public TimeSpan DownRemovalGrace { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Whether a refused dial to a member's exact address (a TCP reset: the host is up, nothing listens on the port)
+    /// counts as evidence that its process is gone: this node votes at once, and a member downed on such votes alone
+    /// is removed without <see cref="DownRemovalGrace"/>. Turn it off on networks where something between the nodes
+    /// answers for an unreachable node with a reset (e.g. a firewall rule that rejects with tcp-reset), where a
+    /// refusal would not prove a crash.
+    /// </summary>
+    public bool CountRefusedConnectionAsCrash { get; init; } = true;
+
     /// <summary>How long joining waits for each live member's connection before going Up anyway.</summary>
     public TimeSpan JoinConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -13,7 +13,7 @@ namespace Pipeline.Cluster.Singleton;
 /// Sends messages to the cluster singleton wherever it runs (Akka's ClusterSingletonProxy): it tracks the oldest
 /// Up member with the role, identifies the singleton under that node's manager, forwards with the original
 /// sender, and buffers (bounded; the oldest overflow to dead letters) while there is none, e.g. during a
-/// hand-over or a take-over after a crash.
+/// hand-over or a take-over after a crash (from the moment the singleton's node is reported unreachable).
 /// </summary>
 public sealed class ClusterSingletonProxy : ActorBase
 {
@@ -64,6 +64,14 @@ public sealed class ClusterSingletonProxy : ActorBase
     {
         switch (message)
         {
+            case UnreachableMember u when _singleton is not null && u.Member.Node == _oldest?.Node:
+                // its node cannot be reached (crashed, most likely): buffer rather than send into the void, and
+                // identify again, which finds it if the node comes back or the next oldest once the table moves on
+                Context.Log.LogInformation("Singleton proxy: {Node} is unreachable; buffering until the singleton is found again", u.Member.Node);
+                Context.Unwatch(_singleton);
+                _singleton = null;
+                StartIdentifying();
+                return true;
             case ClusterEvent:
                 TrackOldest();
                 return true;

@@ -236,6 +236,8 @@ public sealed class ClusterTransport : IAsyncDisposable
             catch (Exception ex) when (ex is not OperationCanceledException || !_shutdown.IsCancellationRequested)
             {
                 LogConnectFailure(association.Remote.ToString(), ex);
+                if (ex is SocketException { SocketErrorCode: SocketError.ConnectionRefused } && Handler is IConnectionRefusedObserver observer)
+                    observer.OnConnectionRefused(association.Remote);
             }
             try
             {

@@ -38,10 +38,62 @@ public sealed class ClusterViewTests
         var moved = events.OfType<OldestChanged>().ToDictionary(e => e.Role ?? "*", e => e.Oldest!.Node.Address.Port);
         Assert.Equal(new Dictionary<string, int> { ["*"] = 1, ["gpu"] = 3 }, moved);
 
-        // b's row disappears altogether: removed with its last status
+        // b's row disappears altogether: it was leaving, so it exited (Akka: a removal follows Down or Exiting)
         events = view.Apply(new MembershipSnapshot(12, [a, c]));
+        Assert.Equal([typeof(MemberExited), typeof(MemberRemoved)], events.OfType<MemberEvent>().Select(e => e.GetType()));
         var removed = Assert.Single(events.OfType<MemberRemoved>());
-        Assert.Equal((b.Node, MemberStatus.Leaving), (removed.Member.Node, removed.PreviousStatus));
+        Assert.Equal((b.Node, MemberStatus.Exiting), (removed.Member.Node, removed.PreviousStatus));
+    }
+
+    [Theory]
+    [InlineData(MemberStatus.Down)]
+    [InlineData(MemberStatus.Exiting)]
+    public void A_member_seen_up_then_removed_is_reported_through_the_step_the_view_missed(MemberStatus step)
+    {
+        var view = new ClusterView();
+        var a = M(1, MemberStatus.Up, 1);
+        var b = M(2, MemberStatus.Up, 2);
+        view.Apply(new MembershipSnapshot(1, [a, b]));
+
+        // between two reads b went Up -> Down -> Removed (a crash) or Up -> Leaving -> Exiting -> Removed (a leave)
+        var events = view.Apply(new MembershipSnapshot(5, [a, b with { Status = MemberStatus.Removed, PreviousStatus = step }]));
+
+        var memberEvents = events.OfType<MemberEvent>().ToList();
+        Assert.Equal([step == MemberStatus.Down ? typeof(MemberDowned) : typeof(MemberExited), typeof(MemberRemoved)], memberEvents.Select(e => e.GetType()));
+        Assert.Equal(step, memberEvents[0].Member.Status);
+        var removed = (MemberRemoved)memberEvents[1];
+        Assert.Equal((MemberStatus.Removed, step), (removed.Member.Status, removed.PreviousStatus));
+        Assert.DoesNotContain(view.State().Members, m => m.Node == b.Node);
+    }
+
+    [Fact]
+    public void A_removal_seen_after_the_down_step_reports_down_without_repeating_it()
+    {
+        var view = new ClusterView();
+        var a = M(1, MemberStatus.Up, 1);
+        var b = M(2, MemberStatus.Up, 2);
+        view.Apply(new MembershipSnapshot(1, [a, b]));
+        Assert.IsType<MemberDowned>(Assert.Single(view.Apply(new MembershipSnapshot(2, [a, b with { Status = MemberStatus.Down }])).OfType<MemberEvent>()));
+
+        var events = view.Apply(new MembershipSnapshot(3, [a, b with { Status = MemberStatus.Removed, PreviousStatus = MemberStatus.Down }])).OfType<MemberEvent>();
+
+        var removed = Assert.IsType<MemberRemoved>(Assert.Single(events));
+        Assert.Equal(MemberStatus.Down, removed.PreviousStatus);
+    }
+
+    [Fact]
+    public void A_removal_without_a_recorded_step_from_up_counts_as_down()
+    {
+        // rows of nodes older than schema version 2 carry no previous status
+        var view = new ClusterView();
+        var a = M(1, MemberStatus.Up, 1);
+        var b = M(2, MemberStatus.Up, 2);
+        view.Apply(new MembershipSnapshot(1, [a, b]));
+
+        var events = view.Apply(new MembershipSnapshot(3, [a, b with { Status = MemberStatus.Removed }])).OfType<MemberEvent>().ToList();
+
+        Assert.IsType<MemberDowned>(events[0]);
+        Assert.Equal(MemberStatus.Down, Assert.IsType<MemberRemoved>(events[1]).PreviousStatus);
     }
 
     [Fact]

@@ -106,6 +106,45 @@ public abstract class MembershipStoreContract
     }
 
     [Fact]
+    public async Task Each_status_change_keeps_the_status_before_it_so_a_removal_tells_down_from_exiting()
+    {
+        var cluster = NewClusterName();
+        var store = await CreateStoreAsync(cluster);
+        var v = (await store.ReadAllAsync(CancellationToken.None)).Version;
+        var crashed = NewMember(cluster, 1, 1);
+        var leaver = NewMember(cluster, 2, 2);
+        Assert.True(await store.TryRegisterAsync(crashed, v++, CancellationToken.None));
+        Assert.True(await store.TryRegisterAsync(leaver, v++, CancellationToken.None));
+        Assert.Null((await store.ReadAllAsync(CancellationToken.None)).Members.Single(m => m.Node == crashed.Node).PreviousStatus);
+        foreach (var status in new[] { MemberStatus.Up, MemberStatus.Down, MemberStatus.Removed })
+            Assert.True(await store.TryUpdateStatusAsync(crashed.Node, status, Now, v++, CancellationToken.None));
+        foreach (var status in new[] { MemberStatus.Up, MemberStatus.Leaving, MemberStatus.Exiting, MemberStatus.Removed })
+            Assert.True(await store.TryUpdateStatusAsync(leaver.Node, status, Now, v++, CancellationToken.None));
+
+        var members = (await store.ReadAllAsync(CancellationToken.None)).Members.ToDictionary(m => m.Node);
+        Assert.Equal((MemberStatus.Removed, MemberStatus.Down), (members[crashed.Node].Status, members[crashed.Node].PreviousStatus));
+        Assert.Equal((MemberStatus.Removed, MemberStatus.Exiting), (members[leaver.Node].Status, members[leaver.Node].PreviousStatus));
+    }
+
+    [Fact]
+    public async Task A_vote_keeps_whether_the_voter_saw_the_process_gone()
+    {
+        var cluster = NewClusterName();
+        var store = await CreateStoreAsync(cluster);
+        var v = (await store.ReadAllAsync(CancellationToken.None)).Version;
+        var target = NewMember(cluster, 1, 1);
+        var voterA = NewMember(cluster, 2, 2).Node;
+        var voterB = NewMember(cluster, 3, 3).Node;
+        Assert.True(await store.TryRegisterAsync(target, v++, CancellationToken.None));
+        Assert.True(await store.TryAddSuspicionAsync(target.Node, new SuspicionVote(voterA, Now, ProcessGone: true), v++, CancellationToken.None));
+        Assert.True(await store.TryAddSuspicionAsync(target.Node, new SuspicionVote(voterB, Now), v++, CancellationToken.None));
+
+        var votes = Assert.Single((await store.ReadAllAsync(CancellationToken.None)).Members).Suspicions.ToDictionary(x => x.Voter);
+        Assert.True(votes[voterA].ProcessGone);
+        Assert.False(votes[voterB].ProcessGone);
+    }
+
+    [Fact]
     public async Task A_voter_has_one_vote_per_member_refreshed_in_place()
     {
         var cluster = NewClusterName();

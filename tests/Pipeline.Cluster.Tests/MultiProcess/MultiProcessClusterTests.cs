@@ -45,6 +45,8 @@ public sealed class MultiProcessClusterTests
         {
             await survivor.WaitForLineAsync(Event("MemberDowned", victim.Node), Converge, "MemberDowned of the killed node");
             await survivor.WaitForLineAsync(Event("MemberRemoved", victim.Node), Converge, "MemberRemoved of the killed node");
+            // each survivor found the killed node's port closed and voted on that evidence (not on missed heartbeats)
+            await survivor.WaitForLogAsync($"a connection to {victim.Node}'s address was refused, its process is gone", Converge);
         }
 
         var reborn = cluster.Start("node3-again", victim.Port);

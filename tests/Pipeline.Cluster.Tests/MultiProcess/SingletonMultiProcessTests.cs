@@ -22,6 +22,8 @@ public sealed class SingletonMultiProcessTests
         var killedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
         await hosts[1].WaitForLineAsync(l => l == $"singleton-started {hosts[1].Node}", Deadline, "the take-over by node2");
+        // delivery is at most once: ask once node3's proxy can know that node1 is gone (it buffers from then on)
+        await hosts[2].WaitForLineAsync(l => l == $"event MemberRemoved {hosts[0].Node}", Deadline, "node3 seeing node1 removed");
         await hosts[2].SendAsync("singleton after-crash");
         await hosts[2].WaitForLineAsync(l => l == $"singleton-answer after-crash {hosts[1].Node}", Deadline, "an answer from the singleton on node2");
 

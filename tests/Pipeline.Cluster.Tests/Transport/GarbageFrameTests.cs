@@ -9,7 +9,7 @@ namespace Pipeline.Cluster.Tests.Transport;
 public sealed class GarbageFrameTests
 {
     /// <summary>Random frames of four shapes: random bytes, over-size length, truncated body, valid length with junk body.</summary>
-    private static byte[] RandomFrame(Random random)
+    internal static byte[] RandomFrame(Random random)
     {
         switch (random.Next(4))
         {

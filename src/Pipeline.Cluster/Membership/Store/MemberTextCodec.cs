@@ -3,9 +3,14 @@ using Pipeline.Cluster.Addressing;
 
 namespace Pipeline.Cluster.Membership.Store;
 
-/// <summary>Text columns of the membership table: roles as "a,b", votes as "voter|unixMillis;voter|unixMillis".</summary>
+/// <summary>
+/// Text columns of the membership table: roles as "a,b", votes as "voter|unixMillis;voter|unixMillis|gone" (the
+/// "|gone" suffix marks a vote with evidence that the process is gone).
+/// </summary>
 internal static class MemberTextCodec
 {
+    private const string GoneSuffix = "|gone";
+
     public static string EncodeRoles(IReadOnlyList<string> roles)
     {
         foreach (var role in roles)
@@ -18,17 +23,19 @@ internal static class MemberTextCodec
         text.Length == 0 ? [] : text.Split(',');
 
     public static string EncodeVotes(IEnumerable<SuspicionVote> votes) =>
-        string.Join(';', votes.Select(v => $"{v.Voter}|{v.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}"));
+        string.Join(';', votes.Select(v => $"{v.Voter}|{v.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}{(v.ProcessGone ? GoneSuffix : "")}"));
 
     public static IReadOnlyList<SuspicionVote> DecodeVotes(string text)
     {
         if (text.Length == 0) return [];
         var votes = new List<SuspicionVote>();
-        foreach (var part in text.Split(';'))
+        foreach (var entry in text.Split(';'))
         {
+            var gone = entry.EndsWith(GoneSuffix, StringComparison.Ordinal);
+            var part = gone ? entry[..^GoneSuffix.Length] : entry;
             var bar = part.LastIndexOf('|');
             if (bar < 0 || !long.TryParse(part.AsSpan(bar + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var millis))
-                throw new MembershipStoreException($"Unreadable suspicion vote '{part}' in the membership table.");
+                throw new MembershipStoreException($"Unreadable suspicion vote '{entry}' in the membership table.");
             UniqueAddress voter;
             try
             {
@@ -36,9 +43,9 @@ internal static class MemberTextCodec
             }
             catch (FormatException ex)
             {
-                throw new MembershipStoreException($"Unreadable suspicion vote '{part}' in the membership table: {ex.Message}");
+                throw new MembershipStoreException($"Unreadable suspicion vote '{entry}' in the membership table: {ex.Message}");
             }
-            votes.Add(new SuspicionVote(voter, DateTimeOffset.FromUnixTimeMilliseconds(millis)));
+            votes.Add(new SuspicionVote(voter, DateTimeOffset.FromUnixTimeMilliseconds(millis), gone));
         }
         return votes;
     }

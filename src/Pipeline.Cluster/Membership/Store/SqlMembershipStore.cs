@@ -12,8 +12,11 @@ namespace Pipeline.Cluster.Membership.Store;
 /// </summary>
 public abstract class SqlMembershipStore : IMembershipStore
 {
-    /// <summary>Schema version this code writes; the store refuses a newer schema.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>
+    /// Schema version this code writes; the store refuses a newer schema. Version 2 added <c>previous_status</c>
+    /// (the status before the last change, so that a reader who missed the Down or Exiting step still knows it).
+    /// </summary>
+    public const int SchemaVersion = 2;
 
     private readonly string _cluster;
 
@@ -23,6 +26,12 @@ public abstract class SqlMembershipStore : IMembershipStore
         if (string.IsNullOrWhiteSpace(cluster)) throw new ArgumentException("The cluster (system) name of the membership store is empty.", nameof(cluster));
         _cluster = cluster;
     }
+
+    /// <summary>The cluster (system) name whose rows this store reads and writes.</summary>
+    protected string Cluster => _cluster;
+
+    /// <summary>Runs last in the transaction of every successful compare-and-swap (PostgreSQL announces the change there).</summary>
+    protected virtual Task BeforeCommitAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Opens a connection to the database.</summary>
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
@@ -43,7 +52,7 @@ public abstract class SqlMembershipStore : IMembershipStore
         foreach (var statement in new[]
         {
             "CREATE TABLE IF NOT EXISTS pipeline_membership_schema (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)",
-            "INSERT INTO pipeline_membership_schema (id, version) VALUES (1, @schema) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO pipeline_membership_schema (id, version) VALUES (1, 1) ON CONFLICT (id) DO NOTHING",
             "CREATE TABLE IF NOT EXISTS pipeline_membership_version (cluster TEXT PRIMARY KEY, version BIGINT NOT NULL)",
             """
             CREATE TABLE IF NOT EXISTS pipeline_membership (
@@ -69,6 +78,12 @@ public abstract class SqlMembershipStore : IMembershipStore
         var schema = Convert.ToInt32(await ScalarAsync(connection, transaction, "SELECT version FROM pipeline_membership_schema WHERE id = 1", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         if (schema > SchemaVersion)
             throw new MembershipStoreException($"The membership schema in the database is version {schema}, newer than this node's {SchemaVersion}; upgrade the node.");
+        if (schema < 2)
+        {
+            // the tables are created in their version-1 shape above, then migrated here (new and old databases alike)
+            await ExecuteAsync(connection, transaction, "ALTER TABLE pipeline_membership ADD COLUMN previous_status TEXT NOT NULL DEFAULT ''", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, "UPDATE pipeline_membership_schema SET version = @schema WHERE id = 1", cancellationToken, ("schema", SchemaVersion)).ConfigureAwait(false);
+        }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -81,7 +96,7 @@ public abstract class SqlMembershipStore : IMembershipStore
             ?? throw new MembershipStoreException($"Cluster '{_cluster}' has no membership version row; call InitializeAsync first.");
         var members = new List<Member>();
         await using (var command = Command(connection, transaction,
-            "SELECT host, port, uid, status, roles, app_version, started_at, i_am_alive_at, status_changed_at, up_number, suspicions FROM pipeline_membership WHERE cluster = @cluster",
+            "SELECT host, port, uid, status, roles, app_version, started_at, i_am_alive_at, status_changed_at, up_number, suspicions, previous_status FROM pipeline_membership WHERE cluster = @cluster",
             ("cluster", _cluster)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -98,6 +113,7 @@ public abstract class SqlMembershipStore : IMembershipStore
                     StatusChangedAt = FromMillis(reader.GetInt64(8)),
                     UpNumber = reader.GetInt64(9),
                     Suspicions = MemberTextCodec.DecodeVotes(reader.GetString(10)),
+                    PreviousStatus = reader.GetString(11) is { Length: > 0 } previous ? ParseStatus(previous) : null,
                 });
             }
         }
@@ -139,8 +155,8 @@ public abstract class SqlMembershipStore : IMembershipStore
         return CompareAndSwapAsync(expectedVersion, async (connection, transaction, newVersion) =>
         {
             var sql = status == MemberStatus.Up
-                ? "UPDATE pipeline_membership SET status = @status, status_changed_at = @changed, up_number = @up_number WHERE cluster = @cluster AND host = @host AND port = @port AND uid = @uid"
-                : "UPDATE pipeline_membership SET status = @status, status_changed_at = @changed WHERE cluster = @cluster AND host = @host AND port = @port AND uid = @uid";
+                ? "UPDATE pipeline_membership SET previous_status = status, status = @status, status_changed_at = @changed, up_number = @up_number WHERE cluster = @cluster AND host = @host AND port = @port AND uid = @uid"
+                : "UPDATE pipeline_membership SET previous_status = status, status = @status, status_changed_at = @changed WHERE cluster = @cluster AND host = @host AND port = @port AND uid = @uid";
             var rows = await ExecuteAsync(connection, transaction, sql, cancellationToken,
                 [.. Key(node), ("status", status.ToString()), ("changed", ToMillis(at)), ("up_number", newVersion)]).ConfigureAwait(false);
             if (rows == 0) throw new MembershipStoreException($"{node} is not in the membership table; register it first.");
@@ -189,6 +205,7 @@ public abstract class SqlMembershipStore : IMembershipStore
             return false;
         }
         await change(connection, transaction, expectedVersion + 1).ConfigureAwait(false);
+        await BeforeCommitAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
