@@ -141,7 +141,7 @@ public sealed class ShardRegion : ActorBase
                     stats => new ShardRegionStats(self, stats.ToDictionary(s => s.ShardId, s => s.Entities, StringComparer.Ordinal)), Sender));
                 return true;
             case GetEntityLocation q: OnGetEntityLocation(q); return true;
-            case GetCurrentRegions or GetClusterShardingStats or GetShardAllocations:
+            case GetCurrentRegions or GetClusterShardingStats or GetShardAllocations or Rebalance.MoveShard or Rebalance.RebalanceNow:
                 Coordinator.Tell(message, Sender);
                 return true;
             case Rebalance.ShardingCommandFailed f:
