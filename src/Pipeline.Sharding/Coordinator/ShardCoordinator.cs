@@ -389,6 +389,7 @@ public sealed class ShardCoordinator : PersistentActor
             {
                 _orphans.Add(shardId);
                 Context.Log.LogWarning("Shard {Shard} of {TypeName} has no region to go to: it is allocated as soon as one registers", shardId, _typeName);
+                if (_state.IsRegion(p.Owner)) p.Owner.Tell(new ShardUnallocated(shardId), Self);
                 return;
             }
             PersistEvent(new CoordinatorEvents.ShardHomeAllocated(shardId, target), () =>
