@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace Pipeline.Sharding.Tests.MultiProcess;
 
 /// <summary>
-/// Sharding across real processes: three nodes (then four, then three again), 100 shards, 1,000 persistent entities
+/// Sharding across real processes: three nodes (then four, then three, then two), 100 shards, 1,000 persistent entities
 /// receiving numbered streams continuously from this process (a client node with a proxy), with an end-to-end
 /// protocol (the client resends what is not acknowledged; entities persist the last number, process only the next
 /// one and acknowledge duplicates). One cluster goes through the scenarios one after another, with a checkpoint after
@@ -25,7 +25,7 @@ public sealed class ShardingMultiProcessTests(ITestOutputHelper output)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
 
     [Fact]
-    public async Task Shards_move_to_a_new_node_by_hand_and_after_a_kill_while_every_entity_gets_every_message_once_in_order()
+    public async Task Shards_move_to_a_new_node_by_hand_after_a_kill_and_on_leave_while_every_entity_gets_every_message_once_in_order()
     {
         await using var cluster = new ShardingCluster(output, RebalanceInterval);
         var node1 = cluster.StartNode("node1");
@@ -41,6 +41,9 @@ public sealed class ShardingMultiProcessTests(ITestOutputHelper output)
         var allocations = await cluster.AllocationsAsync();
         Assert.Equal(100, allocations.Shards.Count);
         Assert.Equal(3, ShardingCluster.ShardsByNode(allocations).Count);
+        var stats = await cluster.AskAsync<ClusterShardingStats>(new GetClusterShardingStats(TestTimeouts.Dilated(TimeSpan.FromSeconds(5))));
+        Assert.Equal(3, stats.Regions.Count);
+        Assert.Equal(Entities, stats.Regions.Sum(r => r.Stats.Values.Sum()));
         var killed = new Dictionary<string, long>(StringComparer.Ordinal);
 
         // (a) a fourth node joins: the rebalance moves shards to it within two rebalance intervals
@@ -104,6 +107,18 @@ public sealed class ShardingMultiProcessTests(ITestOutputHelper output)
         var total = (await ProgressAsync(client)).TotalAcked;
         await ShardingCluster.AwaitAsync(async () => (await ProgressAsync(client)).TotalAcked >= total + 3000, Deadline, "the streams going on after the kill");
         await CheckpointAsync(cluster, client, killed, "after node1 was killed");
+
+        // (d) node4 leaves gracefully under traffic: its region hands all its shards off before the node exits
+        await node4.SendAsync("leave");
+        Assert.Equal(0, await node4.WaitForExitAsync(Deadline));
+        Assert.Contains("terminated", node4.Lines);
+        await ShardingCluster.AwaitAsync(async () =>
+        {
+            var now = await cluster.AllocationsAsync();
+            return now.Shards.Count == 100 && ShardingCluster.ShardsByNode(now).Keys.Order(StringComparer.Ordinal).SequenceEqual(new[] { node2.Address, node3.Address }.Order(StringComparer.Ordinal));
+        }, Deadline, "node4's shards on node2 and node3", () => DescribeAsync(cluster));
+        Assert.DoesNotContain(EndToEndChecks.ReadActivations(cluster.ActivationsDirectory, killed), a => a.Node == node4.Node && a.Stop == long.MaxValue);
+        await CheckpointAsync(cluster, client, killed, "after node4 left");
         output.WriteLine($"resent by the client over the whole test: {(await ProgressAsync(client)).Resent}");
     }
 
