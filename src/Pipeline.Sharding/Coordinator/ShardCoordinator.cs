@@ -382,24 +382,29 @@ public sealed class ShardCoordinator : PersistentActor
         Metrics.HandOffCompleted();
         var shardId = p.ShardId;
         var target = p.Target is { } t && _state.IsRegion(t) && IsCandidate(t) ? t : null;
-        void Allocate()
+        // One stored event per move (one journal round trip in the handoff pause): ShardHomeAllocated also takes the
+        // shard from its former region. The former owner is dropped in memory first, so that the strategy sees the
+        // shard unallocated; the deallocation is stored only when no region can take the shard.
+        var owned = _state.Shards.ContainsKey(shardId);
+        if (owned) _state.Apply(new CoordinatorEvents.ShardHomeDeallocated(shardId));
+        target ??= Choose(shardId, null);
+        if (target is not null)
         {
-            target ??= Choose(shardId, null);
-            if (target is null)
-            {
-                _orphans.Add(shardId);
-                Context.Log.LogWarning("Shard {Shard} of {TypeName} has no region to go to: it is allocated as soon as one registers", shardId, _typeName);
-                if (_state.IsRegion(p.Owner)) p.Owner.Tell(new ShardUnallocated(shardId), Self);
-                return;
-            }
             PersistEvent(new CoordinatorEvents.ShardHomeAllocated(shardId, target), () =>
             {
                 Broadcast(new ShardHome(shardId, target));
                 foreach (var w in p.WaitingForHome) w.Tell(new ShardHome(shardId, target), Self);
             });
+            return;
         }
-        if (_state.Shards.ContainsKey(shardId)) PersistEvent(new CoordinatorEvents.ShardHomeDeallocated(shardId), Allocate);
-        else Allocate();
+        void Orphan()
+        {
+            _orphans.Add(shardId);
+            Context.Log.LogWarning("Shard {Shard} of {TypeName} has no region to go to: it is allocated as soon as one registers", shardId, _typeName);
+            if (_state.IsRegion(p.Owner)) p.Owner.Tell(new ShardUnallocated(shardId), Self);
+        }
+        if (owned) PersistEvent(new CoordinatorEvents.ShardHomeDeallocated(shardId), Orphan);
+        else Orphan();
     }
 
     // ---- persistence -------------------------------------------------------------------------------------
