@@ -47,8 +47,8 @@ public sealed class ClusterSharding
     public IReadOnlyCollection<string> ShardTypeNames => _regions.Keys.ToList();
 
     /// <summary>
-    /// Starts the coordinator of <paramref name="typeName"/> on this node (persistence must be installed). In a
-    /// cluster it will run as a singleton; regions get its ref (or a singleton proxy's).
+    /// Starts the coordinator of <paramref name="typeName"/> on this node (persistence must be installed), for the
+    /// one-process mode: regions get its ref. In a cluster, the cluster-mode <c>Start</c> runs it as a cluster singleton instead.
     /// </summary>
     public IActorRef StartCoordinator(string typeName, ClusterShardingSettings? settings = null, IShardAllocationStrategy? strategy = null)
     {
