@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Pipeline.Cluster.Extension;
+using Pipeline.Cluster.Membership;
 using Pipeline.Cluster.Membership.Events;
 using Pipeline.Runtime.Actors;
 using Pipeline.Runtime.Patterns;
@@ -137,6 +138,9 @@ public sealed class ClusterSingletonManager : ActorBase
         }
         else if (_singleton is not null && !_stopRequested)
         {
+            // Leaving: the hand-over step stops it, after the hand-over work registered before it (shard regions
+            // handing their shards off through a coordinator singleton). No other node may start it meanwhile.
+            if (cluster.SelfMember?.Status == MemberStatus.Leaving) return;
             Context.Log.LogWarning("{Node} is no longer the oldest member: stopping singleton {Singleton}", cluster.SelfAddress, _singleton.Path);
             StopSingleton();
         }

@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Pipeline.Cluster.Extension;
+using Pipeline.Cluster.Singleton;
 using Pipeline.Runtime.Actors;
 using Pipeline.Sharding.Allocation;
 using Pipeline.Sharding.Coordinator;
@@ -8,10 +11,14 @@ using Pipeline.Sharding.Regions;
 namespace Pipeline.Sharding.Api;
 
 /// <summary>
-/// Sharding for one actor system (an extension: <see cref="Get"/>). <see cref="Start(string, Func{string, Props}, IMessageExtractor, ClusterShardingSettings, IActorRef)"/>
-/// creates the shard region of an entity type on this node, <see cref="StartProxy"/> a region that only routes,
-/// <see cref="StartCoordinator"/> the coordinator of a type (until the cluster singleton hosts it). Regions are
-/// system actors named <c>sharding-{typeName}</c>; the coordinator <c>sharding-{typeName}-coordinator</c>.
+/// Sharding for one actor system (an extension: <see cref="Get"/>). In a cluster (the system runs
+/// <see cref="ClusterExtension"/>), <see cref="Start(string, Func{string, Props}, IMessageExtractor, ClusterShardingSettings, IShardAllocationStrategy?)"/>
+/// creates the shard region of an entity type on this node and the coordinator's cluster singleton manager, and
+/// <see cref="StartProxy(string, IMessageExtractor, ClusterShardingSettings?)"/> a region that only routes; both reach the
+/// coordinator through a cluster singleton proxy. Without a cluster, the overloads that take a coordinator ref
+/// wire regions to a coordinator made with <see cref="StartCoordinator"/> (one process, several regions). Regions
+/// are system actors named <c>sharding-{typeName}</c>; the coordinator <c>sharding-{typeName}-coordinator</c>
+/// (in a cluster: the singleton manager of that name, with the coordinator as its child <c>singleton</c>).
 /// </summary>
 public sealed class ClusterSharding
 {
@@ -40,8 +47,8 @@ public sealed class ClusterSharding
     public IReadOnlyCollection<string> ShardTypeNames => _regions.Keys.ToList();
 
     /// <summary>
-    /// Starts the coordinator of <paramref name="typeName"/> on this node (persistence must be installed). In a
-    /// cluster it will run as a singleton; regions get its ref (or a singleton proxy's).
+    /// Starts the coordinator of <paramref name="typeName"/> on this node (persistence must be installed), for the
+    /// one-process mode: regions get its ref. In a cluster, the cluster-mode <c>Start</c> runs it as a cluster singleton instead.
     /// </summary>
     public IActorRef StartCoordinator(string typeName, ClusterShardingSettings? settings = null, IShardAllocationStrategy? strategy = null)
     {
@@ -82,6 +89,30 @@ public sealed class ClusterSharding
     public IActorRef StartProxy(string typeName, IMessageExtractor extractor, IActorRef coordinator, ClusterShardingSettings? settings = null)
         => StartRegion(typeName, null, extractor, settings ?? new ClusterShardingSettings(), coordinator);
 
+    /// <summary>
+    /// Cluster mode: starts the region of <paramref name="typeName"/> on this node and, on every node with
+    /// <see cref="ClusterShardingSettings.Role"/>, the coordinator's singleton manager (the coordinator runs on the
+    /// oldest such member, persisted, and moves when that member leaves or crashes). Regions reach it through a
+    /// singleton proxy. On a node without the role the region is a proxy. When the node leaves, the region hands its
+    /// shards off before the coordinator is handed over. Calling it again for a started type returns the region.
+    /// </summary>
+    public IActorRef Start(string typeName, Func<string, Props> entityProps, IMessageExtractor extractor, ClusterShardingSettings settings, IShardAllocationStrategy? strategy = null)
+    {
+        ArgumentNullException.ThrowIfNull(entityProps);
+        return StartInCluster(typeName, entityProps, extractor, settings, strategy);
+    }
+
+    /// <summary>Cluster mode: like <see cref="Start(string, Func{string, Props}, IMessageExtractor, ClusterShardingSettings, IShardAllocationStrategy?)"/> with the same props for every entity.</summary>
+    public IActorRef Start(string typeName, Props entityProps, IMessageExtractor extractor, ClusterShardingSettings settings, IShardAllocationStrategy? strategy = null)
+    {
+        ArgumentNullException.ThrowIfNull(entityProps);
+        return StartInCluster(typeName, _ => entityProps, extractor, settings, strategy);
+    }
+
+    /// <summary>Cluster mode: a proxy for <paramref name="typeName"/> that routes through the coordinator singleton and hosts nothing.</summary>
+    public IActorRef StartProxy(string typeName, IMessageExtractor extractor, ClusterShardingSettings? settings = null)
+        => StartInCluster(typeName, null, extractor, settings ?? new ClusterShardingSettings(), null);
+
     /// <summary>The region (or proxy) of <paramref name="typeName"/> on this node; throws when none was started.</summary>
     public IActorRef ShardRegion(string typeName)
         => _regions.TryGetValue(typeName, out var region)
@@ -100,6 +131,55 @@ public sealed class ClusterSharding
             var region = _system.SystemActorOf(Regions.ShardRegion.Props(typeName, entityProps, extractor, settings, coordinator), "sharding-" + typeName);
             _regions[typeName] = region;
             return region;
+        }
+    }
+
+    private IActorRef StartInCluster(string typeName, Func<string, Props>? entityProps, IMessageExtractor extractor, ClusterShardingSettings settings, IShardAllocationStrategy? strategy)
+    {
+        ValidateTypeName(typeName);
+        ArgumentNullException.ThrowIfNull(extractor);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        var cluster = _system.GetExtension<ClusterExtension>() ?? throw new InvalidOperationException(
+            $"Sharding of '{typeName}' without a coordinator ref needs the cluster: call ClusterExtension.StartAsync(system, settings) first, " +
+            "or, in one process, pass the ref of a coordinator made with StartCoordinator.");
+        lock (_lock)
+        {
+            if (_regions.TryGetValue(typeName, out var existing)) return existing;
+            var hosts = entityProps is not null && (settings.Role is null || cluster.Settings.Membership.Roles.Contains(settings.Role, StringComparer.Ordinal));
+            var singleton = (settings.CoordinatorSingletonSettings ?? new ClusterSingletonSettings()) with { Role = settings.Role, SingletonName = CoordinatorSingletonName };
+            var managerName = CoordinatorName(typeName);
+            var coordinator = _system.SystemActorOf(ClusterSingletonProxy.Props("/system/" + managerName, singleton), managerName + "-proxy");
+            var region = _system.SystemActorOf(Regions.ShardRegion.Props(typeName, hosts ? entityProps : null, extractor, settings, coordinator), "sharding-" + typeName);
+            _regions[typeName] = region;
+            if (!hosts) return region;
+            // Registered before the singleton manager registers its own hand-over, so on leave this region hands its
+            // shards off while the coordinator (maybe on this node) still runs.
+            var handOver = cluster.RegisterHandOver(ct => ShutDownRegionAsync(region, typeName, settings.HandOffTimeout, ct));
+            _system.WhenTerminated.ContinueWith(_ => handOver.Dispose(), TaskScheduler.Default);
+            _system.SystemActorOf(ClusterSingletonManager.Props(ShardCoordinator.Props(typeName, settings, strategy), singleton), managerName);
+            return region;
+        }
+    }
+
+    /// <summary>The name of the coordinator under its singleton manager (cluster mode).</summary>
+    public const string CoordinatorSingletonName = "singleton";
+
+    /// <summary>The actor name of the coordinator of <paramref name="typeName"/> (in a cluster: of its singleton manager, under /system).</summary>
+    public static string CoordinatorName(string typeName) => $"sharding-{typeName}-coordinator";
+
+    private async Task ShutDownRegionAsync(IActorRef region, string typeName, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _system.SystemActorOf(RegionShutdownWatcher.Props(region, stopped));
+        try
+        {
+            await stopped.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _system.LoggerFactory.CreateLogger<ClusterSharding>().LogWarning(
+                "The region of {TypeName} did not hand off all its shards within {Timeout} while this node left; leaving anyway (the coordinator reallocates what remains)", typeName, timeout);
         }
     }
 

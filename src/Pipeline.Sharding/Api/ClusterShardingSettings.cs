@@ -1,3 +1,4 @@
+using Pipeline.Cluster.Singleton;
 using Pipeline.Runtime.Actors;
 
 namespace Pipeline.Sharding.Api;
@@ -50,6 +51,18 @@ public sealed record ClusterShardingSettings
     /// <summary>This region's relative capacity for the load-aware strategy (e.g. 4 on a GPU node, 1 elsewhere).</summary>
     public double RegionCapacity { get; init; } = 1.0;
 
+    /// <summary>
+    /// Cluster mode: only members with this role host regions of the type and its coordinator singleton (null: any
+    /// member). On a node without the role, <c>ClusterSharding.Start</c> starts a proxy.
+    /// </summary>
+    public string? Role { get; init; }
+
+    /// <summary>
+    /// Cluster mode: settings of the coordinator's singleton manager and proxy (hand-over timeout, identify
+    /// interval, membership staleness); their role is always <see cref="Role"/>. Null: the singleton defaults.
+    /// </summary>
+    public ClusterSingletonSettings? CoordinatorSingletonSettings { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting and how to fix it.</summary>
     public ClusterShardingSettings Validate()
     {
@@ -67,6 +80,8 @@ public sealed record ClusterShardingSettings
         if (BufferSize < 1) throw new ArgumentException($"BufferSize must be at least 1 (got {BufferSize}).", nameof(BufferSize));
         if (MaxActiveEntitiesPerRegion is < 1) throw new ArgumentException($"MaxActiveEntitiesPerRegion must be at least 1 or null for no limit (got {MaxActiveEntitiesPerRegion}).", nameof(MaxActiveEntitiesPerRegion));
         if (SnapshotAfter < 1) throw new ArgumentException($"SnapshotAfter must be at least 1 (got {SnapshotAfter}).", nameof(SnapshotAfter));
+        if (Role is not null && string.IsNullOrWhiteSpace(Role)) throw new ArgumentException("Role is blank: use null for any member, or a role name.", nameof(Role));
+        CoordinatorSingletonSettings?.Validate();
         if (!(RegionCapacity > 0) || double.IsInfinity(RegionCapacity)) throw new ArgumentException($"RegionCapacity must be a positive finite number (got {RegionCapacity}).", nameof(RegionCapacity));
         return this;
     }

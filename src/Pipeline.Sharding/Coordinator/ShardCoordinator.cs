@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Pipeline.Cluster.Extension;
+using Pipeline.Cluster.Membership.Events;
+using Pipeline.Cluster.Remoting;
 using Pipeline.Persistence.Actors;
 using Pipeline.Runtime.Actors;
 using Pipeline.Runtime.Scheduling;
@@ -15,7 +18,7 @@ using static Pipeline.Sharding.Handoff.HandOffProtocol;
 namespace Pipeline.Sharding.Coordinator;
 
 /// <summary>
-/// Decides where the shards of one entity type live (one per type in the cluster; later a cluster singleton).
+/// Decides where the shards of one entity type live (one per type in the cluster: a cluster singleton there).
 /// Regions register and ask for shard homes; the coordinator allocates with its <see cref="IShardAllocationStrategy"/>,
 /// watches the regions (a lost region's shards are reallocated at once, so remembered entities resume), rebalances
 /// on an interval, when a region joins or leaves, and on operator command (<see cref="MoveShard"/>, <see cref="RebalanceNow"/>, both with dry runs)
@@ -35,6 +38,7 @@ public sealed class ShardCoordinator : PersistentActor
     private readonly HashSet<IActorRef> _leaving = new();
     private readonly HashSet<string> _orphans = new(StringComparer.Ordinal);
     private ICancelable? _rebalanceTimer;
+    private ClusterExtension? _cluster;
     private ShardingMetrics? _metrics;
     private int _eventsSinceSnapshot;
 
@@ -83,6 +87,10 @@ public sealed class ShardCoordinator : PersistentActor
     {
         foreach (var r in _state.Regions) Context.Watch(r);
         foreach (var p in _state.Proxies) Context.Watch(p);
+        // In a cluster, remote death watch reports regions on nodes that went away; membership says so too, and is
+        // the only word on regions recovered from the journal whose node was removed before this coordinator started.
+        _cluster = Context.System.GetExtension<ClusterExtension>();
+        _cluster?.Subscribe(Self, InitialStateMode.AsSnapshot, typeof(MemberRemoved));
         if (_settings.RebalanceInterval is { } interval)
             _rebalanceTimer = Context.System.Scheduler.ScheduleTellRepeatedly(interval, interval, Self, new RebalanceTick(), Self);
         Context.Log.LogInformation("Shard coordinator for {TypeName} recovered {Regions} regions and {Shards} shard allocations", _typeName, _state.Regions.Count, _state.Shards.Count);
@@ -92,6 +100,7 @@ public sealed class ShardCoordinator : PersistentActor
     protected override void PostStop()
     {
         _rebalanceTimer?.Cancel();
+        _cluster?.Unsubscribe(Self);
         foreach (var p in _inProgress.Values) p.Timeout?.Cancel();
     }
 
@@ -116,6 +125,16 @@ public sealed class ShardCoordinator : PersistentActor
                 }
                 return true;
             case Terminated t: OnTerminated(t.ActorRef); return true;
+            case CurrentClusterState state:
+                var live = state.Members.Select(m => RemoteActorRefProvider.ToAddress(m.Node.Address)).ToHashSet();
+                foreach (var gone in _state.Regions.Concat(_state.Proxies).Where(r => r is RemoteActorRef && !live.Contains(r.Path.Address)).ToList())
+                    OnTerminated(gone);
+                return true;
+            case MemberRemoved removed:
+                var address = RemoteActorRefProvider.ToAddress(removed.Member.Node.Address);
+                foreach (var gone in _state.Regions.Concat(_state.Proxies).Where(r => r is RemoteActorRef && r.Path.Address.Equals(address)).ToList())
+                    OnTerminated(gone);
+                return true;
             case RebalanceTick:
                 Apply(Plan());
                 return true;
@@ -226,6 +245,7 @@ public sealed class ShardCoordinator : PersistentActor
 
     private void OnTerminated(IActorRef actor)
     {
+        Context.Unwatch(actor);
         if (_state.Proxies.Contains(actor))
         {
             PersistEvent(new CoordinatorEvents.ProxyTerminated(actor), () => RemoveAcks(actor));
@@ -362,23 +382,29 @@ public sealed class ShardCoordinator : PersistentActor
         Metrics.HandOffCompleted();
         var shardId = p.ShardId;
         var target = p.Target is { } t && _state.IsRegion(t) && IsCandidate(t) ? t : null;
-        void Allocate()
+        // One stored event per move (one journal round trip in the handoff pause): ShardHomeAllocated also takes the
+        // shard from its former region. The former owner is dropped in memory first, so that the strategy sees the
+        // shard unallocated; the deallocation is stored only when no region can take the shard.
+        var owned = _state.Shards.ContainsKey(shardId);
+        if (owned) _state.Apply(new CoordinatorEvents.ShardHomeDeallocated(shardId));
+        target ??= Choose(shardId, null);
+        if (target is not null)
         {
-            target ??= Choose(shardId, null);
-            if (target is null)
-            {
-                _orphans.Add(shardId);
-                Context.Log.LogWarning("Shard {Shard} of {TypeName} has no region to go to: it is allocated as soon as one registers", shardId, _typeName);
-                return;
-            }
             PersistEvent(new CoordinatorEvents.ShardHomeAllocated(shardId, target), () =>
             {
                 Broadcast(new ShardHome(shardId, target));
                 foreach (var w in p.WaitingForHome) w.Tell(new ShardHome(shardId, target), Self);
             });
+            return;
         }
-        if (_state.Shards.ContainsKey(shardId)) PersistEvent(new CoordinatorEvents.ShardHomeDeallocated(shardId), Allocate);
-        else Allocate();
+        void Orphan()
+        {
+            _orphans.Add(shardId);
+            Context.Log.LogWarning("Shard {Shard} of {TypeName} has no region to go to: it is allocated as soon as one registers", shardId, _typeName);
+            if (_state.IsRegion(p.Owner)) p.Owner.Tell(new ShardUnallocated(shardId), Self);
+        }
+        if (owned) PersistEvent(new CoordinatorEvents.ShardHomeDeallocated(shardId), Orphan);
+        else Orphan();
     }
 
     // ---- persistence -------------------------------------------------------------------------------------

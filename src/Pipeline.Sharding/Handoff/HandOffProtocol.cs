@@ -25,4 +25,11 @@ public static class HandOffProtocol
 
     /// <summary>From the owner: the shard's entities are all stopped.</summary>
     public sealed record ShardStopped(string ShardId);
+
+    /// <summary>
+    /// To the former owner: the handoff is stored, but no region could take the shard (it is allocated when one
+    /// registers). A leaving region waits for this or the shard's new <c>ShardHome</c> before it stops, so that the
+    /// coordinator has stored every move before the node hands the coordinator over.
+    /// </summary>
+    public sealed record ShardUnallocated(string ShardId);
 }

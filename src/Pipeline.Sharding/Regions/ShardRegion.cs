@@ -121,6 +121,10 @@ public sealed class ShardRegion : ActorBase
                 Coordinator.Tell(ack, Self); // relayed: it travelled behind what that region forwarded to us
                 return true;
             case HandOff h: OnHandOff(h.ShardId); return true;
+            case ShardUnallocated u:
+                _handingOff.Remove(u.ShardId);
+                MaybeStopLeaving();
+                return true;
             case HandOffCompleted c: OnHandOffCompleted(c); return true;
             case Terminated t: OnTerminated(t.ActorRef); return true;
             case RetryTick: OnRetry(); return true;
@@ -141,7 +145,7 @@ public sealed class ShardRegion : ActorBase
                     stats => new ShardRegionStats(self, stats.ToDictionary(s => s.ShardId, s => s.Entities, StringComparer.Ordinal)), Sender));
                 return true;
             case GetEntityLocation q: OnGetEntityLocation(q); return true;
-            case GetCurrentRegions or GetClusterShardingStats or GetShardAllocations:
+            case GetCurrentRegions or GetClusterShardingStats or GetShardAllocations or Rebalance.MoveShard or Rebalance.RebalanceNow:
                 Coordinator.Tell(message, Sender);
                 return true;
             case Rebalance.ShardingCommandFailed f:
@@ -383,7 +387,9 @@ public sealed class ShardRegion : ActorBase
 
     private void MaybeStopLeaving()
     {
-        if (!_leaving || _local.Count > 0 || _handingOff.Any(s => _buffers.Has(s)) || _homes.Values.Any(h => h.Equals(Self))) return;
+        // Shards still handing off (ours included) stop us only once the coordinator stored where they went (their
+        // ShardHome, or ShardUnallocated): the coordinator may be handed over right after this region stops.
+        if (!_leaving || _local.Count > 0 || _handingOff.Count > 0 || _homes.Values.Any(h => h.Equals(Self))) return;
         Context.Stop(Self);
     }
 }
