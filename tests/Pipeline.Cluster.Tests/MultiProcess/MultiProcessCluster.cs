@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pipeline.Cluster.Tests.Support;
+using Pipeline.TestKit.Processes;
 
 namespace Pipeline.Cluster.Tests.MultiProcess;
 
@@ -9,7 +10,7 @@ namespace Pipeline.Cluster.Tests.MultiProcess;
 /// </summary>
 internal sealed class MultiProcessCluster : IAsyncDisposable
 {
-    private readonly List<HostProcess> _hosts = [];
+    private readonly List<NodeProcess> _hosts = [];
 
     public static double TimeFactor { get; } =
         double.TryParse(Environment.GetEnvironmentVariable("PIPELINE_TEST_TIME_FACTOR"), NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f >= 1 ? f : 1;
@@ -19,11 +20,11 @@ internal sealed class MultiProcessCluster : IAsyncDisposable
     /// <summary>Where singleton activations are recorded (one file per process).</summary>
     public string ActivationsDirectory { get; } = Directory.CreateTempSubdirectory("pipeline-singleton-").FullName;
 
-    public HostProcess Start(string name, int port = 0, bool singleton = false, string secret = "multi-process-secret")
+    public NodeProcess Start(string name, int port = 0, bool singleton = false, string secret = "multi-process-secret")
     {
         string[] args = [secret, "postgres", PostgresTestDatabase.ConnectionString, port.ToString(CultureInfo.InvariantCulture)];
         if (singleton) args = [.. args, ActivationsDirectory];
-        var host = HostProcess.Start(name, [Name, .. args]);
+        var host = NodeProcess.Start(name, NodeProcess.SiblingDll("Pipeline.Cluster.TestHost"), [Name, .. args]);
         _hosts.Add(host);
         return host;
     }

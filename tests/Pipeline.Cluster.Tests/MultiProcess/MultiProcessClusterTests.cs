@@ -1,3 +1,5 @@
+using Pipeline.TestKit.Processes;
+
 namespace Pipeline.Cluster.Tests.MultiProcess;
 
 /// <summary>Real node processes on 127.0.0.1 that find each other through PostgreSQL alone and die by SIGKILL.</summary>
@@ -8,7 +10,7 @@ public sealed class MultiProcessClusterTests
 
     private static Func<string, bool> Event(string type, string node) => l => l == $"event {type} {node}";
 
-    private static async Task<HostProcess[]> StartThreeAsync(MultiProcessCluster cluster)
+    private static async Task<NodeProcess[]> StartThreeAsync(MultiProcessCluster cluster)
     {
         var hosts = new[] { cluster.Start("node1"), cluster.Start("node2"), cluster.Start("node3") };
         foreach (var host in hosts) await host.WaitUpAsync(Start);

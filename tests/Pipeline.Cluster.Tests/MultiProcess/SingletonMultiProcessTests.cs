@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.TestKit.Processes;
 
 namespace Pipeline.Cluster.Tests.MultiProcess;
 
@@ -62,9 +63,9 @@ public sealed class SingletonMultiProcessTests
         Assert.DoesNotContain(hosts[2].Lines, l => l.StartsWith("singleton-started", StringComparison.Ordinal));
     }
 
-    private static async Task<List<HostProcess>> StartInOrderAsync(MultiProcessCluster cluster)
+    private static async Task<List<NodeProcess>> StartInOrderAsync(MultiProcessCluster cluster)
     {
-        var hosts = new List<HostProcess>();
+        var hosts = new List<NodeProcess>();
         foreach (var name in new[] { "node1", "node2", "node3" })
         {
             // one after the other, so that node1 is the oldest, then node2

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Pipeline.TestKit.Processes;
 
 namespace Pipeline.Persistence.Tests.Faults;
 
@@ -25,21 +26,7 @@ internal sealed class CrashHostProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static string DllPath
-    {
-        get
-        {
-            // tests/Pipeline.Persistence.Tests/bin/<Configuration>/<tfm>/ -> tests/Pipeline.Persistence.CrashHost/bin/<Configuration>/<tfm>/
-            var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var tfm = bin.Name;
-            var configuration = bin.Parent!.Name;
-            var testsDir = bin.Parent.Parent!.Parent!.Parent!.FullName;
-            var dll = Path.Combine(testsDir, "Pipeline.Persistence.CrashHost", "bin", configuration, tfm, "Pipeline.Persistence.CrashHost.dll");
-            return File.Exists(dll)
-                ? dll
-                : throw new FileNotFoundException($"The crash host is not built at {dll}: build it with `dotnet build tests/Pipeline.Persistence.Tests` (the test project builds it).", dll);
-        }
-    }
+    public static string DllPath => NodeProcess.SiblingDll("Pipeline.Persistence.CrashHost");
 
     public bool Done { get; private set; }
 

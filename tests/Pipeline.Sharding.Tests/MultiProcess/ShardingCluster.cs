@@ -1,13 +1,14 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Pipeline.Cluster.Extension;
-using Pipeline.Persistence;
 using Pipeline.Persistence.Configuration;
+using Pipeline.Persistence;
 using Pipeline.Runtime.Actors;
 using Pipeline.Runtime.Patterns;
 using Pipeline.Sharding.Api;
 using Pipeline.Sharding.Queries;
 using Pipeline.Sharding.TestHost;
+using Pipeline.TestKit.Processes;
 using Pipeline.TestKit;
 using Xunit.Abstractions;
 
@@ -21,7 +22,7 @@ namespace Pipeline.Sharding.Tests.MultiProcess;
 internal sealed class ShardingCluster : IAsyncDisposable
 {
     private const string Secret = "sharding-multi-process-secret";
-    private readonly List<HostProcess> _hosts = [];
+    private readonly List<NodeProcess> _hosts = [];
     private readonly ITestOutputHelper _output;
     private readonly TimeSpan _rebalanceInterval;
     private ILoggerFactory? _loggers;
@@ -52,10 +53,10 @@ internal sealed class ShardingCluster : IAsyncDisposable
 
     public PersistenceStore Store => _store!;
 
-    public HostProcess StartNode(string name)
+    public NodeProcess StartNode(string name)
     {
         var file = Path.Combine(ActivationsDirectory, name + ".activations");
-        var host = HostProcess.Start(name, Name, Secret, Postgres, TypeName, file,
+        var host = NodeProcess.Start(name, NodeProcess.SiblingDll("Pipeline.Sharding.TestHost"), Name, Secret, Postgres, TypeName, file,
             ((int)_rebalanceInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
         _hosts.Add(host);
         return host;
