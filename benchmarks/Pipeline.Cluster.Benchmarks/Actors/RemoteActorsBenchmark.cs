@@ -45,10 +45,15 @@ internal static class RemoteActorsBenchmark
         var roundTrips = options.Messages / options.Pairs * options.Pairs;
 
         Console.WriteLine($"remote ping-pong: {options.Pairs} pairs, {options.Window} in flight per pair, {roundTrips:N0} round trips ({2 * roundTrips:N0} messages, {frameSize} B frames) per round");
-        await PingPongRoundAsync(system, echoes, Math.Max(options.Pairs, roundTrips / 5), options.Window, payload, 0); // warm-up
+        await PingPongRoundAsync(system, echoes, Math.Max(options.Pairs, roundTrips / 2), options.Window, payload, 0); // warm-up (JIT tiering)
         var actorRates = new List<double>();
         for (var round = 1; round <= options.Rounds; round++)
+        {
+            var (frames, writes) = node.Transport.WriteCounters();
             actorRates.Add(await PingPongRoundAsync(system, echoes, roundTrips, options.Window, payload, round));
+            var (framesAfter, writesAfter) = node.Transport.WriteCounters();
+            Console.WriteLine($"    client wrote {framesAfter - frames:N0} frames in {writesAfter - writes:N0} socket writes ({(framesAfter - frames) / (double)Math.Max(1, writesAfter - writes):N1} frames per write)");
+        }
 
         using var raw = await RawEcho.ConnectAsync(options.Host, options.Port + 1);
         var bytes = roundTrips * frameSize;
@@ -81,6 +86,7 @@ internal static class RemoteActorsBenchmark
             var echo = echoes[i];
             clients[i] = system.ActorOf(Props.Create(() => new PingClient(echo, perPair, window, payload, signal)), $"client-{round}-{i}");
         }
+        var serverCpu = await ServerCpuAsync(echoes[0]);
         var gc0 = GC.CollectionCount(0);
         var allocated = GC.GetTotalAllocatedBytes();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -90,12 +96,16 @@ internal static class RemoteActorsBenchmark
         stopwatch.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var messages = 2.0 * perPair * echoes.Length;
+        serverCpu = await ServerCpuAsync(echoes[0]) - serverCpu;
         var rate = messages / stopwatch.Elapsed.TotalSeconds;
         foreach (var client in clients) client.Tell(PoisonPill.Instance);
-        Console.WriteLine($"  actors {(round == 0 ? "warm-up" : "round " + round.ToString(CultureInfo.InvariantCulture))}: {messages:N0} msgs in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {rate:N0} msgs/s; client CPU {cpu.TotalMilliseconds:N0} ms, " +
+        Console.WriteLine($"  actors {(round == 0 ? "warm-up" : "round " + round.ToString(CultureInfo.InvariantCulture))}: {messages:N0} msgs in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {rate:N0} msgs/s; CPU client {cpu.TotalMilliseconds:N0} ms + server {serverCpu:N0} ms = {(cpu.TotalMilliseconds + serverCpu) * 1e6 / messages:N0} ns per message, " +
             $"{(GC.GetTotalAllocatedBytes() - allocated) / messages:N0} B allocated per message, gen0 GCs {GC.CollectionCount(0) - gc0}");
         return rate;
     }
+
+    private static async Task<double> ServerCpuAsync(IActorRef echo) =>
+        await Pipeline.Runtime.Patterns.AskExtensions.Ask<double>(echo, EchoActor.CpuQuery, TimeSpan.FromSeconds(30));
 
     private static async Task WaitForServerAsync(IActorRef echo)
     {

@@ -19,10 +19,13 @@ internal static class RemoteAskLatency
         foreach (var rate in new[] { 1_000, 50_000 })
         {
             await MeasureAsync(echo, payload, rate, rate); // one second of warm-up
+            var serverCpu = await echo.Ask<double>(EchoActor.CpuQuery, TimeSpan.FromSeconds(30));
+            var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
             var (latencies, lag, failed) = await MeasureAsync(echo, payload, rate, rate * Seconds);
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalMilliseconds + await echo.Ask<double>(EchoActor.CpuQuery, TimeSpan.FromSeconds(30)) - serverCpu;
             Console.WriteLine($"RESULT remote ask at {rate:N0} req/s ({latencies.Length:N0} answers in {Seconds} s, {failed} failed): " +
                 $"p50 {Percentile(latencies, 0.50):N0} µs, p90 {Percentile(latencies, 0.90):N0} µs, p99 {Percentile(latencies, 0.99):N0} µs, p99.9 {Percentile(latencies, 0.999):N0} µs, max {latencies[^1]:N0} µs " +
-                $"(sender lag behind schedule: p50 {Percentile(lag, 0.5):N0} µs, p99 {Percentile(lag, 0.99):N0} µs)");
+                $"(sender lag behind schedule: p50 {Percentile(lag, 0.5):N0} µs, p99 {Percentile(lag, 0.99):N0} µs; CPU of both processes {cpu * 1000 / (rate * Seconds):N1} µs per ask, pacer's spinning included)");
         }
     }
 

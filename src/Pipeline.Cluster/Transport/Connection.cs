@@ -21,6 +21,8 @@ internal sealed class Connection : IFrameSink
     private volatile bool _drainOnStop;
     private volatile SystemFrame? _farewell;
     private int _closed;
+    private long _socketWrites;
+    private long _framesWritten;
 
     public Connection(Socket socket, Stream stream, bool isOutbound, TransportSettings settings, ClusterTransport owner)
     {
@@ -122,6 +124,47 @@ internal sealed class Connection : IFrameSink
         }
     }
 
+    /// <summary>Socket writes issued so far (with <see cref="FramesWritten"/>: how well writes are batched).</summary>
+    public long SocketWrites => Interlocked.Read(ref _socketWrites);
+
+    /// <summary>Frames encoded so far.</summary>
+    public long FramesWritten => Interlocked.Read(ref _framesWritten);
+
+    private async ValueTask WriteAsync(FrameBuffer buffer)
+    {
+        await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);
+        buffer.Reset();
+        Interlocked.Increment(ref _socketWrites);
+    }
+
+    private void Encode(FrameBuffer buffer, OutboundStringTable strings, SystemFrame[] systems, int systemCount, OutboundMessage[] users, int userCount, int maxFrame)
+    {
+        for (var i = 0; i < systemCount; i++) buffer.WriteSystem(systems[i], maxFrame);
+        for (var i = 0; i < userCount; i++)
+        {
+            ref readonly var message = ref users[i];
+            if (message.Serializer is not { } serializer)
+            {
+                buffer.WriteEnvelope(message, strings, maxFrame);
+            }
+            else if (buffer.TryWriteSerializedEnvelope(message, strings, maxFrame) is { } error)
+            {
+                // this message alone is refused (its sender learns through the serializer); the connection goes on
+                try
+                {
+                    serializer.OnSendFailed(message, error);
+                }
+                catch (Exception callbackError) when (callbackError is not OutOfMemoryException)
+                {
+                    // a failing report must not take the connection down
+                }
+            }
+        }
+        Array.Clear(systems, 0, systemCount);
+        Array.Clear(users, 0, userCount);
+        Interlocked.Add(ref _framesWritten, systemCount + userCount);
+    }
+
     private async Task WriteLoopAsync(OutboundQueue queue, CancellationToken stop)
     {
         using var buffer = new FrameBuffer(Math.Max(64 * 1024, _settings.FlushThresholdBytes * 2));
@@ -131,18 +174,14 @@ internal sealed class Connection : IFrameSink
         var threshold = _settings.FlushThresholdBytes;
         var maxFrame = _settings.MaxFrameSize;
         var linger = _settings.FlushDelay;
+        using var wake = stop.Register(static state => ((OutboundQueue)state!).WakeWriter(), queue);
         try
         {
             while (true)
             {
-                try
-                {
-                    await queue.WaitAsync(stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                // no allocation per wait beyond the queue's signal: stopping wakes the writer through the registration
+                await queue.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                if (stop.IsCancellationRequested) break;
                 var lingered = false;
                 while (true)
                 {
@@ -155,22 +194,17 @@ internal sealed class Connection : IFrameSink
                         await Task.Delay(linger, CancellationToken.None).ConfigureAwait(false);
                         continue;
                     }
-                    for (var i = 0; i < systemCount; i++) buffer.WriteSystem(systems[i], maxFrame);
-                    for (var i = 0; i < userCount; i++) buffer.WriteEnvelope(users[i], strings, maxFrame);
-                    Array.Clear(systems, 0, systemCount);
-                    Array.Clear(users, 0, userCount);
+                    Encode(buffer, strings, systems, systemCount, users, userCount, maxFrame);
                     if (buffer.Length >= threshold)
                     {
-                        await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);
-                        buffer.Reset();
+                        await WriteAsync(buffer).ConfigureAwait(false);
                     }
                     if (stop.IsCancellationRequested) break;
                 }
                 if (buffer.Length > 0)
                 {
-                    await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);
+                    await WriteAsync(buffer).ConfigureAwait(false);
                     await Stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                    buffer.Reset();
                 }
             }
             // stopped: on a graceful shutdown send what is still queued, then the farewell frame
@@ -178,12 +212,8 @@ internal sealed class Connection : IFrameSink
             {
                 var (systemCount, userCount) = queue.Drain(systems, users);
                 if (systemCount == 0 && userCount == 0) break;
-                for (var i = 0; i < systemCount; i++) buffer.WriteSystem(systems[i], maxFrame);
-                for (var i = 0; i < userCount; i++) buffer.WriteEnvelope(users[i], strings, maxFrame);
-                Array.Clear(systems, 0, systemCount);
-                Array.Clear(users, 0, userCount);
-                await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);
-                buffer.Reset();
+                Encode(buffer, strings, systems, systemCount, users, userCount, maxFrame);
+                await WriteAsync(buffer).ConfigureAwait(false);
             }
             if (_farewell is { } farewell) buffer.WriteSystem(farewell, maxFrame);
             if (buffer.Length > 0) await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);

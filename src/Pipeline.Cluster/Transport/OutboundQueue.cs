@@ -127,6 +127,18 @@ public sealed class OutboundQueue
             if (_user.Count > 0 || _system.Count > 0) return Task.CompletedTask;
             waiter = _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
-        return waiter.Task.WaitAsync(cancellationToken);
+        return cancellationToken.CanBeCanceled ? waiter.Task.WaitAsync(cancellationToken) : waiter.Task;
+    }
+
+    /// <summary>Completes the pending <see cref="WaitAsync"/>, if any, with nothing queued (a writer that stops uses it).</summary>
+    internal void WakeWriter()
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            waiter = _waiter;
+            _waiter = null;
+        }
+        waiter?.TrySetResult();
     }
 }
