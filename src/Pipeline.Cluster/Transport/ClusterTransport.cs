@@ -61,6 +61,9 @@ public sealed class ClusterTransport : IAsyncDisposable
     internal (long Frames, long Writes) WriteCounters() =>
         (_readers.Keys.Sum(c => c.FramesWritten), _readers.Keys.Sum(c => c.SocketWrites));
 
+    /// <summary>How many strings each open connection's writer has indexed (tests check what gets indexed).</summary>
+    internal IReadOnlyList<int> StringTableCounts() => _readers.Keys.Select(c => c.OutboundStrings).ToList();
+
     /// <summary>Open connections after the handshake (current ones plus any being retired).</summary>
     internal int ConnectionCount => _readers.Count;
 

@@ -21,6 +21,7 @@ internal sealed class Connection : IFrameSink
     private volatile bool _drainOnStop;
     private volatile SystemFrame? _farewell;
     private int _closed;
+    private OutboundStringTable? _outboundStrings;
     private long _socketWrites;
     private long _framesWritten;
 
@@ -127,6 +128,9 @@ internal sealed class Connection : IFrameSink
     /// <summary>Socket writes issued so far (with <see cref="FramesWritten"/>: how well writes are batched).</summary>
     public long SocketWrites => Interlocked.Read(ref _socketWrites);
 
+    /// <summary>Strings this connection's writer has indexed so far (tests check what gets indexed).</summary>
+    public int OutboundStrings => _outboundStrings?.Count ?? 0;
+
     /// <summary>Frames encoded so far.</summary>
     public long FramesWritten => Interlocked.Read(ref _framesWritten);
 
@@ -168,7 +172,7 @@ internal sealed class Connection : IFrameSink
     private async Task WriteLoopAsync(OutboundQueue queue, CancellationToken stop)
     {
         using var buffer = new FrameBuffer(Math.Max(64 * 1024, _settings.FlushThresholdBytes * 2));
-        var strings = new OutboundStringTable(_settings.StringTableCapacity);
+        var strings = _outboundStrings = new OutboundStringTable(_settings.StringTableCapacity);
         var systems = new SystemFrame[64];
         var users = new OutboundMessage[1024];
         var threshold = _settings.FlushThresholdBytes;
@@ -179,8 +183,11 @@ internal sealed class Connection : IFrameSink
         {
             while (true)
             {
-                // no allocation per wait beyond the queue's signal: stopping wakes the writer through the registration
-                await queue.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                // no allocation per wait beyond the queue's signal: stopping wakes the writer through the registration;
+                // a stop that came before the wait existed is seen here (the token is set before it wakes anyone)
+                var wait = queue.WaitAsync(CancellationToken.None);
+                if (!wait.IsCompleted && stop.IsCancellationRequested) break;
+                await wait.ConfigureAwait(false);
                 if (stop.IsCancellationRequested) break;
                 var lingered = false;
                 while (true)
