@@ -141,32 +141,51 @@ internal sealed class Connection : IFrameSink
         Interlocked.Increment(ref _socketWrites);
     }
 
-    private void Encode(FrameBuffer buffer, OutboundStringTable strings, SystemFrame[] systems, int systemCount, OutboundMessage[] users, int userCount, int maxFrame)
+    private void EncodeSystem(FrameBuffer buffer, SystemFrame[] systems, int systemCount, int maxFrame)
     {
         for (var i = 0; i < systemCount; i++) buffer.WriteSystem(systems[i], maxFrame);
-        for (var i = 0; i < userCount; i++)
-        {
-            ref readonly var message = ref users[i];
-            if (message.Serializer is not { } serializer)
-            {
-                buffer.WriteEnvelope(message, strings, maxFrame);
-            }
-            else if (buffer.TryWriteSerializedEnvelope(message, strings, maxFrame) is { } error)
-            {
-                // this message alone is refused (its sender learns through the serializer); the connection goes on
-                try
-                {
-                    serializer.OnSendFailed(message, error);
-                }
-                catch (Exception callbackError) when (callbackError is not OutOfMemoryException)
-                {
-                    // a failing report must not take the connection down
-                }
-            }
-        }
         Array.Clear(systems, 0, systemCount);
-        Array.Clear(users, 0, userCount);
-        Interlocked.Add(ref _framesWritten, systemCount + userCount);
+        Interlocked.Add(ref _framesWritten, systemCount);
+    }
+
+    /// <summary>
+    /// Encodes taken user messages in place (oldest first, removing each) until none is left (false) or the buffer
+    /// reached <paramref name="threshold"/> bytes (true: write it, then call again).
+    /// </summary>
+    private bool EncodeUsers(FrameBuffer buffer, OutboundStringTable strings, RingBuffer<OutboundMessage> taken, int maxFrame, int threshold)
+    {
+        var encoded = 0;
+        try
+        {
+            while (taken.Count > 0)
+            {
+                ref readonly var message = ref taken.Oldest;
+                if (message.Serializer is not { } serializer)
+                {
+                    buffer.WriteEnvelope(message, strings, maxFrame);
+                }
+                else if (buffer.TryWriteSerializedEnvelope(message, strings, maxFrame) is { } error)
+                {
+                    // this message alone is refused (its sender learns through the serializer); the connection goes on
+                    try
+                    {
+                        serializer.OnSendFailed(message, error);
+                    }
+                    catch (Exception callbackError) when (callbackError is not OutOfMemoryException)
+                    {
+                        // a failing report must not take the connection down
+                    }
+                }
+                taken.RemoveOldest();
+                encoded++;
+                if (buffer.Length >= threshold) return taken.Count > 0;
+            }
+            return false;
+        }
+        finally
+        {
+            Interlocked.Add(ref _framesWritten, encoded);
+        }
     }
 
     private async Task WriteLoopAsync(OutboundQueue queue, CancellationToken stop)
@@ -174,7 +193,6 @@ internal sealed class Connection : IFrameSink
         using var buffer = new FrameBuffer(Math.Max(64 * 1024, _settings.FlushThresholdBytes * 2));
         var strings = _outboundStrings = new OutboundStringTable(_settings.StringTableCapacity);
         var systems = new SystemFrame[64];
-        var users = new OutboundMessage[1024];
         var threshold = _settings.FlushThresholdBytes;
         var maxFrame = _settings.MaxFrameSize;
         var linger = _settings.FlushDelay;
@@ -192,8 +210,9 @@ internal sealed class Connection : IFrameSink
                 var lingered = false;
                 while (true)
                 {
-                    var (systemCount, userCount) = queue.Drain(systems, users);
-                    if (systemCount == 0 && userCount == 0)
+                    var systemCount = queue.DrainSystem(systems);
+                    var taken = queue.TakeUsers();
+                    if (systemCount == 0 && taken is null)
                     {
                         // optionally wait a moment for more messages to share this socket write
                         if (lingered || linger <= TimeSpan.Zero || buffer.Length == 0 || buffer.Length >= threshold) break;
@@ -201,11 +220,15 @@ internal sealed class Connection : IFrameSink
                         await Task.Delay(linger, CancellationToken.None).ConfigureAwait(false);
                         continue;
                     }
-                    Encode(buffer, strings, systems, systemCount, users, userCount, maxFrame);
-                    if (buffer.Length >= threshold)
+                    EncodeSystem(buffer, systems, systemCount, maxFrame);
+                    if (taken is not null)
                     {
-                        await WriteAsync(buffer).ConfigureAwait(false);
+                        // encode in place, one socket write per threshold's worth
+                        while (EncodeUsers(buffer, strings, taken, maxFrame, threshold))
+                            await WriteAsync(buffer).ConfigureAwait(false);
+                        queue.ReturnUsers(taken);
                     }
+                    if (buffer.Length >= threshold) await WriteAsync(buffer).ConfigureAwait(false);
                     if (stop.IsCancellationRequested) break;
                 }
                 if (buffer.Length > 0)
@@ -217,9 +240,16 @@ internal sealed class Connection : IFrameSink
             // stopped: on a graceful shutdown send what is still queued, then the farewell frame
             while (_drainOnStop)
             {
-                var (systemCount, userCount) = queue.Drain(systems, users);
-                if (systemCount == 0 && userCount == 0) break;
-                Encode(buffer, strings, systems, systemCount, users, userCount, maxFrame);
+                var systemCount = queue.DrainSystem(systems);
+                var taken = queue.TakeUsers();
+                if (systemCount == 0 && taken is null) break;
+                EncodeSystem(buffer, systems, systemCount, maxFrame);
+                if (taken is not null)
+                {
+                    while (EncodeUsers(buffer, strings, taken, maxFrame, threshold))
+                        await WriteAsync(buffer).ConfigureAwait(false);
+                    queue.ReturnUsers(taken);
+                }
                 await WriteAsync(buffer).ConfigureAwait(false);
             }
             if (_farewell is { } farewell) buffer.WriteSystem(farewell, maxFrame);
