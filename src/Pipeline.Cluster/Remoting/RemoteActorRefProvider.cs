@@ -45,6 +45,7 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
     // the latest incarnation per address that membership showed joining or up
     private readonly ConcurrentDictionary<NodeAddress, long> _newestMember = new();
     private readonly RemoteOutboundSerializer _outbound;
+    private InboundSerializer? _lastInbound;
     private ClusterTransport? _transport;
     private UniqueAddress _self;
 
@@ -215,7 +216,7 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
         object message;
         try
         {
-            message = System.Serialization.Deserialize(envelope.SerializerId, envelope.Manifest, envelope.Payload);
+            message = Deserialize(envelope.SerializerId, envelope.Manifest, envelope.Payload);
         }
         catch (SerializationException e)
         {
@@ -256,6 +257,28 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
         if (recipient is not PromiseActorRef) envelope.CacheTarget(recipient);
         recipient.Tell(message, sender);
     }
+
+    private object Deserialize(int serializerId, string manifest, ReadOnlySpan<byte> payload)
+    {
+        // the serializer of the last id seen (streams of one kind are the common case); immutable, so every
+        // connection's reader may read it while another replaces it
+        var last = Volatile.Read(ref _lastInbound);
+        if (last is null || last.Id != serializerId)
+        {
+            last = new InboundSerializer(serializerId, System.Serialization.GetSerializerById(serializerId));
+            Volatile.Write(ref _lastInbound, last);
+        }
+        try
+        {
+            return last.Serializer.FromBinary(payload, manifest);
+        }
+        catch (Exception e) when (e is not SerializationException)
+        {
+            throw new SerializationException($"Serializer {serializerId} failed to deserialize manifest '{manifest}': {e.Message}", e);
+        }
+    }
+
+    private sealed record InboundSerializer(int Id, Serializer Serializer);
 
     private void DeliverSelection(UniqueAddress from, string pattern, object message, IActorRef? sender)
     {
