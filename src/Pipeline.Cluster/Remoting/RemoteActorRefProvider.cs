@@ -161,6 +161,8 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
                 temporary = true;
                 return path;
             case RemoteActorRef remote:
+                // an ask's temporary actor on another node, forwarded on: one-shot as well
+                temporary = remote.IsTemporary;
                 return remote.WirePath;
             default:
                 if (_senderPaths.TryGetValue(sender, out var cached)) return cached;
