@@ -14,8 +14,11 @@ namespace Pipeline.Cluster.Wire;
 /// </summary>
 internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
 {
-    // room left for a payload's length varint before the payload is serialized (5 bytes hold any 32-bit length)
+    // most bytes a payload's length varint takes (any 32-bit length)
     private const int ReservedLengthSize = 5;
+    // room left for the length varint before a payload is serialized: the size the previous payload's length
+    // needed (streams of similar messages need no move of the payload afterwards)
+    private int _lengthGuess = 1;
 
     private byte[] _buffer;
     private int _length;
@@ -79,7 +82,8 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
         EnsureCapacity(WireFormat.HeaderSize + 1 + ReservedLengthSize + 256);
         // field 11 tag, then a placeholder for the length, then the payload itself
         _buffer[start + WireFormat.HeaderSize] = (11 << 3) | ProtoWire.WireTypeLengthDelimited;
-        var payloadStart = start + WireFormat.HeaderSize + 1 + ReservedLengthSize;
+        var guess = _lengthGuess;
+        var payloadStart = start + WireFormat.HeaderSize + 1 + guess;
         _length = payloadStart;
         PayloadHeader header;
         try
@@ -99,12 +103,17 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
             _length = start;
             return new ArgumentException($"A message to {message.TargetPath} with a {payloadLength}-byte payload exceeds the maximum frame size of {maxFrameSize} bytes; send smaller messages or raise MaxFrameSize on every node.");
         }
-        // the length varint in its shortest form, the payload moved up behind it when it is shorter than the room left
+        // the length varint in its shortest form; the payload moves only when the guessed room was not its size
         Span<byte> varint = stackalloc byte[ReservedLengthSize];
         var varintSize = ProtoWire.WriteVarint(varint, (uint)payloadLength);
         var lengthAt = start + WireFormat.HeaderSize + 1;
-        if (varintSize < ReservedLengthSize && payloadLength > 0)
-            _buffer.AsSpan(payloadStart, payloadLength).CopyTo(_buffer.AsSpan(lengthAt + varintSize));
+        if (varintSize != guess)
+        {
+            if (varintSize > guess) EnsureCapacity(varintSize - guess);
+            if (payloadLength > 0) _buffer.AsSpan(payloadStart, payloadLength).CopyTo(_buffer.AsSpan(lengthAt + varintSize));
+            _length += varintSize - guess; // the written bytes end where the moved payload ends (a growth keeps them all)
+            _lengthGuess = varintSize;
+        }
         varint[..varintSize].CopyTo(_buffer.AsSpan(lengthAt));
         var pos = 1 + varintSize + payloadLength;
         EnsureCapacity(start + worstCase - _length);

@@ -82,6 +82,23 @@ public sealed class SerializedEnvelopeTests
     }
 
     [Fact]
+    public async Task Payloads_whose_length_needs_more_or_fewer_bytes_than_the_last_one_read_back_the_same()
+    {
+        using var buffer = new FrameBuffer(64);
+        var table = new OutboundStringTable(16);
+        var serializer = new BytesSerializer();
+        int[] sizes = [100, 20_000, 0, 128, 3_000_000, 5, 127, 16_384, 16_383, 2_097_152, 1];
+        var payloads = sizes.Select(size => Enumerable.Range(0, size).Select(i => (byte)(i * 13 + size)).ToArray()).ToArray();
+        foreach (var payload in payloads)
+            Assert.Null(buffer.TryWriteSerializedEnvelope(new OutboundMessage("/user/t", null, payload, serializer), table, WireFormat.DefaultMaxFrameSize));
+
+        var sink = await DecodeAsync(buffer.Written.ToArray());
+
+        Assert.Equal(payloads, sink.Envelopes.Select(e => e.Payload));
+        Assert.All(sink.Envelopes, e => Assert.Equal(("/user/t", 42, "B"), (e.Target, e.Serializer, e.Manifest)));
+    }
+
+    [Fact]
     public async Task A_message_that_fails_to_serialize_leaves_no_trace_and_the_next_one_defines_its_paths()
     {
         using var buffer = new FrameBuffer();
