@@ -1,7 +1,7 @@
 namespace Pipeline.Cluster.Benchmarks;
 
 /// <summary>Command line of the remoting benchmark.</summary>
-internal sealed record BenchmarkOptions(string Mode, long Messages, int Payload, int Port, string Host, int Rounds)
+internal sealed record BenchmarkOptions(string Mode, long Messages, int Payload, int Port, string Host, int Rounds, int Pairs, int Window, bool Ask)
 {
     /// <summary>Every "--name value" pair given, for the options of one mode only (crash, node).</summary>
     public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>();
@@ -12,7 +12,7 @@ internal sealed record BenchmarkOptions(string Mode, long Messages, int Payload,
         for (var i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-                throw new ArgumentException($"Unexpected argument '{args[i]}'. Usage: --mode inproc|codec|latency|failover|crash|server|client [--messages N] [--payload BYTES] [--port P] [--host H] [--rounds R]");
+                throw new ArgumentException($"Unexpected argument '{args[i]}'. Usage: --mode inproc|codec|latency|failover|crash|server|client|actors-server|actors-client [--messages N] [--payload BYTES] [--port P] [--host H] [--rounds R] [--pairs N] [--window W] [--ask true|false]");
             values[args[i][2..]] = args[++i];
         }
         return new BenchmarkOptions(
@@ -21,6 +21,9 @@ internal sealed record BenchmarkOptions(string Mode, long Messages, int Payload,
             int.Parse(values.GetValueOrDefault("payload", "100")),
             int.Parse(values.GetValueOrDefault("port", "0")),
             values.GetValueOrDefault("host", "127.0.0.1"),
-            int.Parse(values.GetValueOrDefault("rounds", "3"))) { Values = values };
+            int.Parse(values.GetValueOrDefault("rounds", "3")),
+            int.Parse(values.GetValueOrDefault("pairs", "4")),
+            int.Parse(values.GetValueOrDefault("window", "1000")),
+            bool.Parse(values.GetValueOrDefault("ask", "true"))) { Values = values };
     }
 }

@@ -31,8 +31,14 @@ switch (options.Mode)
     case "client":
         await TwoProcessBenchmark.DriveAsync(options);
         break;
+    case "actors-server":
+        await Pipeline.Cluster.Benchmarks.Actors.RemoteActorsBenchmark.ServeAsync(options);
+        break;
+    case "actors-client":
+        await Pipeline.Cluster.Benchmarks.Actors.RemoteActorsBenchmark.DriveAsync(options);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown --mode '{options.Mode}': use inproc, codec, latency, failover, crash, server or client.");
+        Console.Error.WriteLine($"Unknown --mode '{options.Mode}': use inproc, codec, latency, failover, crash, server, client, actors-server or actors-client.");
         return 2;
 }
 return 0;

@@ -21,7 +21,11 @@ public sealed class RemoteActorRef : InternalActorRef
         _provider = provider;
         _path = path;
         Peer = peer;
+        IsTemporary = path.Elements is ["temp", _];
     }
+
+    /// <summary>True for an ask's temporary actor on the other node (answered once; its path is never worth indexing).</summary>
+    internal bool IsTemporary { get; }
 
     /// <inheritdoc />
     public override ActorPath Path => _path;

@@ -44,6 +44,8 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
     private readonly ConcurrentDictionary<NodeAddress, long> _gone = new();
     // the latest incarnation per address that membership showed joining or up
     private readonly ConcurrentDictionary<NodeAddress, long> _newestMember = new();
+    private readonly RemoteOutboundSerializer _outbound;
+    private InboundSerializer? _lastInbound;
     private ClusterTransport? _transport;
     private UniqueAddress _self;
 
@@ -53,6 +55,7 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
         ArgumentNullException.ThrowIfNull(system);
         System = system;
         _log = logger ?? NullLogger.Instance;
+        _outbound = new RemoteOutboundSerializer(this, _log);
     }
 
     /// <summary>The actor system whose actors this provider connects.</summary>
@@ -120,10 +123,9 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
         }
         try
         {
-            var senderPath = SenderPath(sender);
-            using var buffer = new PooledBufferWriter();
-            var header = System.Serialization.Serialize(payload, buffer);
-            var result = target.Peer.Send(new OutboundMessage(targetPath, senderPath, header.SerializerId, header.Manifest, buffer.WrittenSpan.ToArray()));
+            // the payload is serialized later, on the connection's writer, straight into the frame (no copy)
+            var senderPath = SenderPath(sender, out var temporary);
+            var result = target.Peer.Send(new OutboundMessage(targetPath, senderPath, payload, _outbound) { SenderIsTemporary = temporary, TargetIsTemporary = target.IsTemporary });
             if (result == Transport.EnqueueResult.DroppedNewest)
                 System.DeadLetter(message, sender, target, $"the outbound queue to {target.Peer.Address} is full (or the transport drops all traffic)");
         }
@@ -134,8 +136,19 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
         }
     }
 
-    private string? SenderPath(IActorRef? sender)
+    /// <summary>A message the writer could not send (serialization failed, frame too large) becomes a dead letter here.</summary>
+    internal void DeadLetterUnsent(object message, string? senderPath, string targetPath, string reason)
     {
+        IActorRef? sender = senderPath is not null && ActorPath.TryParse(senderPath, out var senderParsed) ? System.ResolveActorRef(senderParsed) : null;
+        IActorRef recipient = targetPath.Length > 0 && targetPath[0] != SelectionMarker && ActorPath.TryParse(targetPath, out var targetParsed)
+            ? ResolveRemoteRef(targetParsed)
+            : System.DeadLetters;
+        System.DeadLetter(message, sender, recipient, reason);
+    }
+
+    private string? SenderPath(IActorRef? sender, out bool temporary)
+    {
+        temporary = false;
         switch (sender)
         {
             case null:
@@ -145,8 +158,11 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
                 var path = System.ToSerializationFormat(promise);
                 System.RegisterTemp(promise);
                 if (promise.IsTerminated) System.UnregisterTemp(promise);
+                temporary = true;
                 return path;
             case RemoteActorRef remote:
+                // an ask's temporary actor on another node, forwarded on: one-shot as well
+                temporary = remote.IsTemporary;
                 return remote.WirePath;
             default:
                 if (_senderPaths.TryGetValue(sender, out var cached)) return cached;
@@ -202,7 +218,7 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
         object message;
         try
         {
-            message = System.Serialization.Deserialize(envelope.SerializerId, envelope.Manifest, envelope.Payload);
+            message = Deserialize(envelope.SerializerId, envelope.Manifest, envelope.Payload);
         }
         catch (SerializationException e)
         {
@@ -211,7 +227,23 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
         }
         if (message is RemoteControlMessage control)
             message = control.Kind == RemoteControlMessage.KillKind ? Kill.Instance : PoisonPill.Instance;
-        var sender = envelope.SenderPath is { } senderPath ? ResolveSender(senderPath) : null;
+        IActorRef? sender = null;
+        if (envelope.SenderPath is { } senderPath)
+        {
+            // a sender path repeated through the connection's string table is resolved once per connection
+            sender = envelope.CachedSender as IActorRef;
+            if (sender is null)
+            {
+                sender = ResolveSender(senderPath);
+                if (sender is RemoteActorRef) envelope.CacheSender(sender);
+            }
+        }
+        // likewise the target: a live local actor cached beside its path's string-table entry
+        if (envelope.CachedTarget is InternalActorRef cached && !cached.IsTerminated)
+        {
+            cached.Tell(message, sender);
+            return;
+        }
         var target = envelope.TargetPath;
         if (target.Length > 0 && target[0] == SelectionMarker)
         {
@@ -224,8 +256,31 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
             System.DeadLetter(message, sender, recipient, $"{reason} (message from {from.Address})");
             return;
         }
+        if (recipient is not PromiseActorRef) envelope.CacheTarget(recipient);
         recipient.Tell(message, sender);
     }
+
+    private object Deserialize(int serializerId, string manifest, ReadOnlySpan<byte> payload)
+    {
+        // the serializer of the last id seen (streams of one kind are the common case); immutable, so every
+        // connection's reader may read it while another replaces it
+        var last = Volatile.Read(ref _lastInbound);
+        if (last is null || last.Id != serializerId)
+        {
+            last = new InboundSerializer(serializerId, System.Serialization.GetSerializerById(serializerId));
+            Volatile.Write(ref _lastInbound, last);
+        }
+        try
+        {
+            return last.Serializer.FromBinary(payload, manifest);
+        }
+        catch (Exception e) when (e is not SerializationException)
+        {
+            throw new SerializationException($"Serializer {serializerId} failed to deserialize manifest '{manifest}': {e.Message}", e);
+        }
+    }
+
+    private sealed record InboundSerializer(int Id, Serializer Serializer);
 
     private void DeliverSelection(UniqueAddress from, string pattern, object message, IActorRef? sender)
     {
@@ -279,7 +334,8 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
         if (_remoteRefs.TryGetValue(path, out var cached)) return cached;
         if (!ActorPath.TryParse(path, out var parsed)) return System.DeadLetters;
         var resolved = (InternalActorRef)System.ResolveActorRef(parsed);
-        if (resolved is RemoteActorRef)
+        // an ask's temporary actor answers once: caching it would only push out the paths that repeat
+        if (resolved is RemoteActorRef && parsed.Elements is not ["temp", _])
         {
             if (_remoteRefs.Count >= CacheLimit) _remoteRefs.Clear();
             _remoteRefs.TryAdd(path, resolved);

@@ -57,6 +57,13 @@ public sealed class ClusterTransport : IAsyncDisposable
 
     internal ITransportHandler Handler { get; }
 
+    /// <summary>Frames and socket writes of the open connections so far (benchmarks read how well writes batch).</summary>
+    internal (long Frames, long Writes) WriteCounters() =>
+        (_readers.Keys.Sum(c => c.FramesWritten), _readers.Keys.Sum(c => c.SocketWrites));
+
+    /// <summary>How many strings each open connection's writer has indexed (tests check what gets indexed).</summary>
+    internal IReadOnlyList<int> StringTableCounts() => _readers.Keys.Select(c => c.OutboundStrings).ToList();
+
     /// <summary>Open connections after the handshake (current ones plus any being retired).</summary>
     internal int ConnectionCount => _readers.Count;
 
@@ -207,6 +214,7 @@ public sealed class ClusterTransport : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(message.TargetPath);
         ArgumentNullException.ThrowIfNull(message.Manifest);
+        // a message serialized on the writer is checked there, once its size is known (only its paths here)
         var worst = 64L + message.Payload.Length + 3L * (message.TargetPath.Length + (message.SenderPath?.Length ?? 0) + message.Manifest.Length);
         if (worst > _settings.MaxFrameSize)
             throw new ArgumentException($"Message to {message.TargetPath} with a {message.Payload.Length}-byte payload exceeds the maximum frame size of {_settings.MaxFrameSize} bytes; send smaller messages or raise MaxFrameSize on every node.", nameof(message));

@@ -21,6 +21,9 @@ internal sealed class Connection : IFrameSink
     private volatile bool _drainOnStop;
     private volatile SystemFrame? _farewell;
     private int _closed;
+    private OutboundStringTable? _outboundStrings;
+    private long _socketWrites;
+    private long _framesWritten;
 
     public Connection(Socket socket, Stream stream, bool isOutbound, TransportSettings settings, ClusterTransport owner)
     {
@@ -122,32 +125,94 @@ internal sealed class Connection : IFrameSink
         }
     }
 
+    /// <summary>Socket writes issued so far (with <see cref="FramesWritten"/>: how well writes are batched).</summary>
+    public long SocketWrites => Interlocked.Read(ref _socketWrites);
+
+    /// <summary>Strings this connection's writer has indexed so far (tests check what gets indexed).</summary>
+    public int OutboundStrings => _outboundStrings?.Count ?? 0;
+
+    /// <summary>Frames encoded so far.</summary>
+    public long FramesWritten => Interlocked.Read(ref _framesWritten);
+
+    private async ValueTask WriteAsync(FrameBuffer buffer)
+    {
+        await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);
+        buffer.Reset();
+        Interlocked.Increment(ref _socketWrites);
+    }
+
+    private void EncodeSystem(FrameBuffer buffer, SystemFrame[] systems, int systemCount, int maxFrame)
+    {
+        for (var i = 0; i < systemCount; i++) buffer.WriteSystem(systems[i], maxFrame);
+        Array.Clear(systems, 0, systemCount);
+        Interlocked.Add(ref _framesWritten, systemCount);
+    }
+
+    /// <summary>
+    /// Encodes taken user messages in place (oldest first, removing each) until none is left (false) or the buffer
+    /// reached <paramref name="threshold"/> bytes (true: write it, then call again).
+    /// </summary>
+    private bool EncodeUsers(FrameBuffer buffer, OutboundStringTable strings, RingBuffer<OutboundMessage> taken, int maxFrame, int threshold)
+    {
+        var encoded = 0;
+        try
+        {
+            while (taken.Count > 0)
+            {
+                ref readonly var message = ref taken.Oldest;
+                if (message.Serializer is not { } serializer)
+                {
+                    buffer.WriteEnvelope(message, strings, maxFrame);
+                }
+                else if (buffer.TryWriteSerializedEnvelope(message, strings, maxFrame) is { } error)
+                {
+                    // this message alone is refused (its sender learns through the serializer); the connection goes on
+                    try
+                    {
+                        serializer.OnSendFailed(message, error);
+                    }
+                    catch (Exception callbackError) when (callbackError is not OutOfMemoryException)
+                    {
+                        // a failing report must not take the connection down
+                    }
+                }
+                taken.RemoveOldest();
+                encoded++;
+                if (buffer.Length >= threshold) return taken.Count > 0;
+            }
+            return false;
+        }
+        finally
+        {
+            Interlocked.Add(ref _framesWritten, encoded);
+        }
+    }
+
     private async Task WriteLoopAsync(OutboundQueue queue, CancellationToken stop)
     {
         using var buffer = new FrameBuffer(Math.Max(64 * 1024, _settings.FlushThresholdBytes * 2));
-        var strings = new OutboundStringTable(_settings.StringTableCapacity);
+        var strings = _outboundStrings = new OutboundStringTable(_settings.StringTableCapacity);
         var systems = new SystemFrame[64];
-        var users = new OutboundMessage[1024];
         var threshold = _settings.FlushThresholdBytes;
         var maxFrame = _settings.MaxFrameSize;
         var linger = _settings.FlushDelay;
+        using var wake = stop.Register(static state => ((OutboundQueue)state!).WakeWriter(), queue);
         try
         {
             while (true)
             {
-                try
-                {
-                    await queue.WaitAsync(stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                // no allocation per wait beyond the queue's signal: stopping wakes the writer through the registration;
+                // a stop that came before the wait existed is seen here (the token is set before it wakes anyone)
+                var wait = queue.WaitAsync(CancellationToken.None);
+                if (!wait.IsCompleted && stop.IsCancellationRequested) break;
+                await wait.ConfigureAwait(false);
+                if (stop.IsCancellationRequested) break;
                 var lingered = false;
                 while (true)
                 {
-                    var (systemCount, userCount) = queue.Drain(systems, users);
-                    if (systemCount == 0 && userCount == 0)
+                    var systemCount = queue.DrainSystem(systems);
+                    var taken = queue.TakeUsers();
+                    if (systemCount == 0 && taken is null)
                     {
                         // optionally wait a moment for more messages to share this socket write
                         if (lingered || linger <= TimeSpan.Zero || buffer.Length == 0 || buffer.Length >= threshold) break;
@@ -155,35 +220,37 @@ internal sealed class Connection : IFrameSink
                         await Task.Delay(linger, CancellationToken.None).ConfigureAwait(false);
                         continue;
                     }
-                    for (var i = 0; i < systemCount; i++) buffer.WriteSystem(systems[i], maxFrame);
-                    for (var i = 0; i < userCount; i++) buffer.WriteEnvelope(users[i], strings, maxFrame);
-                    Array.Clear(systems, 0, systemCount);
-                    Array.Clear(users, 0, userCount);
-                    if (buffer.Length >= threshold)
+                    EncodeSystem(buffer, systems, systemCount, maxFrame);
+                    if (taken is not null)
                     {
-                        await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);
-                        buffer.Reset();
+                        // encode in place, one socket write per threshold's worth
+                        while (EncodeUsers(buffer, strings, taken, maxFrame, threshold))
+                            await WriteAsync(buffer).ConfigureAwait(false);
+                        queue.ReturnUsers(taken);
                     }
+                    if (buffer.Length >= threshold) await WriteAsync(buffer).ConfigureAwait(false);
                     if (stop.IsCancellationRequested) break;
                 }
                 if (buffer.Length > 0)
                 {
-                    await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);
+                    await WriteAsync(buffer).ConfigureAwait(false);
                     await Stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                    buffer.Reset();
                 }
             }
             // stopped: on a graceful shutdown send what is still queued, then the farewell frame
             while (_drainOnStop)
             {
-                var (systemCount, userCount) = queue.Drain(systems, users);
-                if (systemCount == 0 && userCount == 0) break;
-                for (var i = 0; i < systemCount; i++) buffer.WriteSystem(systems[i], maxFrame);
-                for (var i = 0; i < userCount; i++) buffer.WriteEnvelope(users[i], strings, maxFrame);
-                Array.Clear(systems, 0, systemCount);
-                Array.Clear(users, 0, userCount);
-                await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);
-                buffer.Reset();
+                var systemCount = queue.DrainSystem(systems);
+                var taken = queue.TakeUsers();
+                if (systemCount == 0 && taken is null) break;
+                EncodeSystem(buffer, systems, systemCount, maxFrame);
+                if (taken is not null)
+                {
+                    while (EncodeUsers(buffer, strings, taken, maxFrame, threshold))
+                        await WriteAsync(buffer).ConfigureAwait(false);
+                    queue.ReturnUsers(taken);
+                }
+                await WriteAsync(buffer).ConfigureAwait(false);
             }
             if (_farewell is { } farewell) buffer.WriteSystem(farewell, maxFrame);
             if (buffer.Length > 0) await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);

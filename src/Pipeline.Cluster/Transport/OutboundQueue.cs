@@ -6,12 +6,16 @@ namespace Pipeline.Cluster.Transport;
 /// <summary>
 /// A peer's bounded outbound queue: user messages with a configured overflow policy, plus a small separate
 /// queue of system frames (heartbeats, death watch) so that they never wait behind, or get dropped for, user
-/// traffic. Many producers, one consumer (the connection's writer), which drains in batches under one lock.
+/// traffic. Many producers, one consumer (the connection's writer). The writer takes every queued user message
+/// at once by swapping the ring for an empty one (constant time under the lock, so producers hardly wait) and
+/// encodes the entries in place; rings grow with the backlog, so an idle peer costs little memory.
 /// </summary>
 public sealed class OutboundQueue
 {
-    private readonly object _gate = new();
-    private readonly RingBuffer<OutboundMessage> _user;
+    private readonly Lock _gate = new();
+    private readonly int _capacity;
+    private RingBuffer<OutboundMessage> _user;
+    private RingBuffer<OutboundMessage>? _spare;
     private readonly RingBuffer<SystemFrame> _system;
     private readonly OverflowPolicy _policy;
     private readonly string _peer;
@@ -25,6 +29,7 @@ public sealed class OutboundQueue
     public OutboundQueue(string peer, int capacity, OverflowPolicy policy, int systemCapacity)
     {
         _peer = peer;
+        _capacity = capacity;
         _user = new RingBuffer<OutboundMessage>(capacity);
         _system = new RingBuffer<SystemFrame>(systemCapacity);
         _policy = policy;
@@ -118,6 +123,35 @@ public sealed class OutboundQueue
         }
     }
 
+    /// <summary>Moves waiting system frames out (the writer sends them before user messages).</summary>
+    internal int DrainSystem(Span<SystemFrame> systems)
+    {
+        lock (_gate) return _system.DrainTo(systems);
+    }
+
+    /// <summary>
+    /// Takes every queued user message at once (null when none): the writer reads them in place, oldest first,
+    /// removing each, and hands the empty ring back with <see cref="ReturnUsers"/>.
+    /// </summary>
+    internal RingBuffer<OutboundMessage>? TakeUsers()
+    {
+        lock (_gate)
+        {
+            if (_user.Count == 0) return null;
+            var taken = _user;
+            _user = _spare ?? new RingBuffer<OutboundMessage>(_capacity);
+            _spare = null;
+            return taken;
+        }
+    }
+
+    /// <summary>Gives a ring taken with <see cref="TakeUsers"/> back once it is empty, for reuse.</summary>
+    internal void ReturnUsers(RingBuffer<OutboundMessage> drained)
+    {
+        if (drained.Count != 0) throw new InvalidOperationException("Only an emptied ring can be returned.");
+        lock (_gate) _spare ??= drained;
+    }
+
     /// <summary>Completes when something is queued (immediately if something already is).</summary>
     internal Task WaitAsync(CancellationToken cancellationToken)
     {
@@ -127,6 +161,18 @@ public sealed class OutboundQueue
             if (_user.Count > 0 || _system.Count > 0) return Task.CompletedTask;
             waiter = _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
-        return waiter.Task.WaitAsync(cancellationToken);
+        return cancellationToken.CanBeCanceled ? waiter.Task.WaitAsync(cancellationToken) : waiter.Task;
+    }
+
+    /// <summary>Completes the pending <see cref="WaitAsync"/>, if any, with nothing queued (a writer that stops uses it).</summary>
+    internal void WakeWriter()
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            waiter = _waiter;
+            _waiter = null;
+        }
+        waiter?.TrySetResult();
     }
 }

@@ -43,7 +43,7 @@ internal static class EnvelopeDecoder
         var targetPath = target.Resolve(strings, "target path") ?? throw new WireProtocolException("Envelope without a target path.");
         var senderPath = sender.Resolve(strings, "sender path");
         var manifestText = manifest.Resolve(strings, "manifest") ?? string.Empty;
-        return new InboundEnvelope(targetPath, senderPath, serializerId, manifestText, payload);
+        return new InboundEnvelope(targetPath, senderPath, serializerId, manifestText, payload, strings, target.Index, sender.Index);
     }
 
     private static ReadOnlySpan<byte> Expect(ReadOnlySpan<byte> body, scoped ref int pos, int wireType, int expected)
@@ -73,6 +73,9 @@ internal static class EnvelopeDecoder
         private bool _hasLiteral;
         public uint Ref;
         public uint Define;
+
+        /// <summary>The string's table index on this connection (0 when it travelled literally without one).</summary>
+        public readonly uint Index => Ref != 0 ? Ref : Define;
 
         public void SetLiteral(ReadOnlySpan<byte> literal)
         {

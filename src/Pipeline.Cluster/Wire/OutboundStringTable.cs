@@ -7,6 +7,9 @@ namespace Pipeline.Cluster.Wire;
 internal sealed class OutboundStringTable
 {
     private readonly Dictionary<string, uint> _indexes;
+    // the same string objects come back again and again (a remote ref's cached path, an actor's cached sender
+    // path): looking them up by reference skips hashing their characters
+    private readonly Dictionary<string, uint> _byReference = new(ReferenceEqualityComparer.Instance);
     private readonly int _capacity;
     private readonly string?[] _lastString = new string?[3];
     private readonly uint[] _lastIndex = new uint[3];
@@ -32,10 +35,19 @@ internal sealed class OutboundStringTable
     {
         define = 0;
         if (ReferenceEquals(value, _lastString[slot])) return _lastIndex[slot];
-        if (_indexes.TryGetValue(value, out var index))
+        if (_byReference.TryGetValue(value, out var index))
         {
             _lastString[slot] = value;
             _lastIndex[slot] = index;
+            return index;
+        }
+        if (_indexes.TryGetValue(value, out index))
+        {
+            _lastString[slot] = value;
+            _lastIndex[slot] = index;
+            // bounded: equal strings built anew each time would otherwise pile up here
+            if (_byReference.Count >= 2 * _capacity + 16) _byReference.Clear();
+            _byReference[value] = index;
             return index;
         }
         if (_indexes.Count < _capacity && value.Length <= WireFormat.MaxIndexedStringLength)

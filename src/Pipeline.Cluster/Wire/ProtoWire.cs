@@ -24,7 +24,15 @@ internal static class ProtoWire
     }
 
     /// <summary>Reads a varint at <paramref name="pos"/>, advancing it; malformed or truncated input is a protocol violation.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static ulong ReadVarint(ReadOnlySpan<byte> span, scoped ref int pos)
+    {
+        // most tags, indexes and small lengths are one byte
+        if ((uint)pos < (uint)span.Length && span[pos] < 0x80) return span[pos++];
+        return ReadVarintSlow(span, ref pos);
+    }
+
+    private static ulong ReadVarintSlow(ReadOnlySpan<byte> span, scoped ref int pos)
     {
         ulong result = 0;
         for (var shift = 0; shift < 64; shift += 7)

@@ -101,6 +101,65 @@ public sealed class RemotingTests(Xunit.Abstractions.ITestOutputHelper output) :
     }
 
     [Fact]
+    public async Task A_message_that_cannot_be_serialized_becomes_a_dead_letter_on_the_sending_node_and_the_connection_goes_on()
+    {
+        var echo = _b.ActorOf(Props.Create(() => new EchoActor()), "echo");
+        var inbox = new Inbox(_a, "inbox");
+        var remote = RemoteRef(_a, echo, _b);
+        Assert.Equal(new Pong("before", "echo"), await remote.Ask<Pong>(new Ping("before"), ClusterTestSettings.Dilated(TimeSpan.FromSeconds(10))));
+        var onA = new TaskCompletionSource<DeadLetter>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subA = _a.EventStream.Subscribe<DeadLetter>(d => { if (d.Message is Unserializable) onA.TrySetResult(d); });
+
+        remote.Tell(new Unserializable(), inbox.Ref);
+        remote.Tell(new Ping("after"), inbox.Ref);
+
+        var dead = await onA.Task.WaitAsync(ClusterTestSettings.Dilated(TimeSpan.FromSeconds(10)));
+        Assert.Contains("failed to serialize", dead.Reason);
+        Assert.Contains("not serializable by design", dead.Reason);
+        Assert.Equal(remote.Path.ToString(), dead.Recipient.Path.ToString());
+        Assert.Equal((inbox.Ref.Path.Name, inbox.Ref.Path.Uid), (dead.Sender!.Path.Name, dead.Sender.Path.Uid));
+        // the same connection carries the next message
+        Assert.Equal(new Pong("after", "echo"), await inbox.ExpectAsync<Pong>());
+    }
+
+    [Fact]
+    public async Task A_new_actor_at_a_cached_path_receives_what_follows()
+    {
+        var first = _b.ActorOf(Props.Create(() => new EchoActor()), "worker");
+        var inbox = new Inbox(_a, "inbox");
+        var remote = _a.Resolve(_b.Address + "/user/worker"); // no uid: whoever lives there
+        for (var i = 0; i < 3; i++) remote.Tell(new Ping("one"), inbox.Ref);
+        for (var i = 0; i < 3; i++) Assert.Equal(new Pong("one", "worker"), await inbox.ExpectAsync<Pong>());
+        var watcher = new Inbox(_b, "watcher");
+        watcher.Ref.Tell(new WatchIt(first));
+        first.Tell(PoisonPill.Instance);
+        await watcher.ExpectAsync<Terminated>();
+
+        var second = _b.ActorOf(Props.Create(() => new EchoActor()), "worker");
+        remote.Tell(new Ping("two"), inbox.Ref);
+
+        Assert.Equal(new Pong("two", "worker"), await inbox.ExpectAsync<Pong>());
+        Assert.Equal(second.Path.Uid, inbox.LastSender!.Path.Uid);
+        Assert.NotEqual(first.Path.Uid, second.Path.Uid);
+    }
+
+    [Fact]
+    public async Task Many_asks_leave_the_string_table_to_paths_that_repeat()
+    {
+        var echo = _b.ActorOf(Props.Create(() => new EchoActor()), "echo");
+        var remote = RemoteRef(_a, echo, _b);
+        var timeout = ClusterTestSettings.Dilated(TimeSpan.FromSeconds(10));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => remote.Ask<Pong>(new Ping(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), timeout)));
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), answers.Select(p => p.Text));
+        // a's writer indexed the echo's path and the manifest; b's writer its own path (as the answers' sender) and the manifest:
+        // the 200 temporary paths of the asks went literally in both directions
+        var transportA = Extension.ClusterExtension.Get(_a).Node.Transport;
+        var transportB = Extension.ClusterExtension.Get(_b).Node.Transport;
+        Assert.InRange(transportA.StringTableCounts().Max(), 1, 10);
+        Assert.InRange(transportB.StringTableCounts().Max(), 1, 10);
+    }
+
+    [Fact]
     public async Task Remote_selection_with_a_wildcard_reaches_every_match_and_identify_to_nothing_answers_null()
     {
         _b.ActorOf(Props.Create(() => new ParentActor("w1", "w2", "other")), "workers");

@@ -6,6 +6,12 @@ public sealed record Ping(string Text);
 
 public sealed record Pong(string Text, string From);
 
+/// <summary>A message whose serialization always fails (its property throws).</summary>
+public sealed class Unserializable
+{
+    public string Value => throw new InvalidOperationException("not serializable by design");
+}
+
 /// <summary>Answers every <see cref="Ping"/> with a <see cref="Pong"/> naming itself.</summary>
 public sealed class EchoActor : ReceiveActor
 {

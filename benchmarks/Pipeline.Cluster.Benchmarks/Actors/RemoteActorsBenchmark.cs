@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Pipeline.Cluster.Wire;
+using Pipeline.Runtime.Actors;
+
+namespace Pipeline.Cluster.Benchmarks.Actors;
+
+/// <summary>
+/// Actor-to-actor remoting between two processes on loopback. The server hosts echo actors (and a raw TCP echo
+/// on port + 1); the client runs, in one process and one run: (1) remote ping-pong, <c>--pairs</c> local client
+/// actors each keeping <c>--window</c> 100-byte payloads in flight to its own remote echo actor, counting both
+/// directions as Akka.NET's RemotePingPong does; (2) the raw socket echo moving the same number of frames of
+/// the same size each way; (3) remote Ask latency at a paced 1K and 50K requests/s.
+/// </summary>
+internal static class RemoteActorsBenchmark
+{
+    public static async Task ServeAsync(BenchmarkOptions options)
+    {
+        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Parse(options.Host), options.Port + 1));
+        listener.Listen(16);
+        _ = RawEcho.ServeAsync(listener);
+        await using var node = await RemoteNode.StartAsync(options.Port);
+        for (var i = 0; i < MaxPairs; i++) node.System.ActorOf(Props.Create(static () => new EchoActor()), "echo-" + i.ToString(CultureInfo.InvariantCulture));
+        node.System.ActorOf(Props.Create(static () => new EchoActor()), "echo-ask");
+        Console.WriteLine($"server: actors at {node.Transport.LocalAddress}, raw echo on port {options.Port + 1}; stop with Ctrl+C");
+        await Task.Delay(Timeout.Infinite);
+    }
+
+    private const int MaxPairs = 64;
+
+    public static async Task DriveAsync(BenchmarkOptions options)
+    {
+        if (options.Pairs is < 1 or > MaxPairs) throw new ArgumentException($"--pairs must be 1..{MaxPairs}.");
+        await using var node = await RemoteNode.StartAsync(0);
+        var system = node.System;
+        var server = $"pipeline://{TransportBenchmark.System}@{options.Host}:{options.Port}/user/";
+        var echoes = Enumerable.Range(0, options.Pairs).Select(i => system.Resolve(server + "echo-" + i.ToString(CultureInfo.InvariantCulture))).ToArray();
+        await WaitForServerAsync(echoes[0]);
+        var payload = new byte[options.Payload];
+        Random.Shared.NextBytes(payload);
+        var frameSize = FrameSize(options.Payload);
+        var roundTrips = options.Messages / options.Pairs * options.Pairs;
+
+        Console.WriteLine($"remote ping-pong: {options.Pairs} pairs, {options.Window} in flight per pair, {roundTrips:N0} round trips ({2 * roundTrips:N0} messages, {frameSize} B frames) per round");
+        await PingPongRoundAsync(system, echoes, Math.Max(options.Pairs, roundTrips / 2), options.Window, payload, 0); // warm-up (JIT tiering)
+        var actorRates = new List<double>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            var (frames, writes) = node.Transport.WriteCounters();
+            actorRates.Add(await PingPongRoundAsync(system, echoes, roundTrips, options.Window, payload, round));
+            var (framesAfter, writesAfter) = node.Transport.WriteCounters();
+            Console.WriteLine($"    client wrote {framesAfter - frames:N0} frames in {writesAfter - writes:N0} socket writes ({(framesAfter - frames) / (double)Math.Max(1, writesAfter - writes):N1} frames per write)");
+        }
+
+        using var raw = await RawEcho.ConnectAsync(options.Host, options.Port + 1);
+        var bytes = roundTrips * frameSize;
+        await RawEcho.RoundAsync(raw, bytes / 5); // warm-up
+        var rawRates = new List<double>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            await RawEcho.RoundAsync(raw, bytes);
+            var rate = 2 * roundTrips / stopwatch.Elapsed.TotalSeconds;
+            rawRates.Add(rate);
+            Console.WriteLine($"  raw echo round {round}: {bytes / 1e6:N0} MB each way in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {rate:N0} frames/s ({2 * bytes / stopwatch.Elapsed.TotalSeconds / 1e6:N0} MB/s both ways)");
+        }
+        var actors = Median(actorRates);
+        var rawMedian = Median(rawRates);
+        Console.WriteLine($"RESULT remote actors {actors:N0} msgs/s (median of {options.Rounds}; best {actorRates.Max():N0}); raw socket echo {rawMedian:N0} frames/s (median); actors = {100 * actors / rawMedian:N1}% of raw echo");
+
+        if (options.Ask) await RemoteAskLatency.RunAsync(system.Resolve(server + "echo-ask"), payload);
+    }
+
+    private static async Task<double> PingPongRoundAsync(ActorSystem system, IActorRef[] echoes, long roundTrips, int window, byte[] payload, int round)
+    {
+        var perPair = roundTrips / echoes.Length;
+        var done = new Task[echoes.Length];
+        var clients = new IActorRef[echoes.Length];
+        for (var i = 0; i < echoes.Length; i++)
+        {
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            done[i] = signal.Task;
+            var echo = echoes[i];
+            clients[i] = system.ActorOf(Props.Create(() => new PingClient(echo, perPair, window, payload, signal)), $"client-{round}-{i}");
+        }
+        var serverCpu = await ServerCpuAsync(echoes[0]);
+        var gc0 = GC.CollectionCount(0);
+        var allocated = GC.GetTotalAllocatedBytes();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var stopwatch = Stopwatch.StartNew();
+        foreach (var client in clients) client.Tell(PingClient.Start.Instance);
+        await Task.WhenAll(done).WaitAsync(TimeSpan.FromMinutes(5));
+        stopwatch.Stop();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var messages = 2.0 * perPair * echoes.Length;
+        serverCpu = await ServerCpuAsync(echoes[0]) - serverCpu;
+        var rate = messages / stopwatch.Elapsed.TotalSeconds;
+        foreach (var client in clients) client.Tell(PoisonPill.Instance);
+        Console.WriteLine($"  actors {(round == 0 ? "warm-up" : "round " + round.ToString(CultureInfo.InvariantCulture))}: {messages:N0} msgs in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {rate:N0} msgs/s; CPU client {cpu.TotalMilliseconds:N0} ms + server {serverCpu:N0} ms = {(cpu.TotalMilliseconds + serverCpu) * 1e6 / messages:N0} ns per message, " +
+            $"{(GC.GetTotalAllocatedBytes() - allocated) / messages:N0} B allocated per message, gen0 GCs {GC.CollectionCount(0) - gc0}");
+        return rate;
+    }
+
+    private static async Task<double> ServerCpuAsync(IActorRef echo) =>
+        await Pipeline.Runtime.Patterns.AskExtensions.Ask<double>(echo, EchoActor.CpuQuery, TimeSpan.FromSeconds(30));
+
+    private static async Task WaitForServerAsync(IActorRef echo)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await Pipeline.Runtime.Patterns.AskExtensions.Ask(echo, new byte[1], TimeSpan.FromSeconds(2));
+                return;
+            }
+            catch (Exception e) when (e is TimeoutException && deadline.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                // the server may still be starting
+            }
+        }
+    }
+
+    /// <summary>Bytes per frame of a ping-pong message once both paths are indexed (what the raw echo moves per message).</summary>
+    public static int FrameSize(int payload)
+    {
+        using var buffer = new FrameBuffer();
+        var strings = new OutboundStringTable(16);
+        var message = new OutboundMessage("pipeline://bench@127.0.0.1:1/user/echo-0", "pipeline://bench@127.0.0.1:2/user/client-1-0#1", Runtime.Serialization.ByteArraySerializer.Id, "", new byte[payload]);
+        buffer.WriteEnvelope(message, strings, WireFormat.DefaultMaxFrameSize);
+        var first = buffer.Length;
+        buffer.WriteEnvelope(message, strings, WireFormat.DefaultMaxFrameSize);
+        return buffer.Length - first;
+    }
+
+    internal static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}

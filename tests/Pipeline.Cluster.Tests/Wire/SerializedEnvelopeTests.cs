@@ -1,0 +1,154 @@
+using System.Buffers;
+using Pipeline.Cluster.Wire;
+using Pipeline.Cluster.Wire.Protocol;
+using Pipeline.Runtime.Serialization;
+using WireFormat = Pipeline.Cluster.Wire.WireFormat;
+
+namespace Pipeline.Cluster.Tests.Wire;
+
+/// <summary>Envelopes whose payload is serialized on the writer, straight into the frame buffer.</summary>
+public sealed class SerializedEnvelopeTests
+{
+    /// <summary>Writes byte arrays as they are (manifest "B"); refuses the string "bad" by throwing.</summary>
+    private sealed class BytesSerializer : IOutboundSerializer
+    {
+        public List<(OutboundMessage Message, Exception Error)> Failed { get; } = [];
+
+        public PayloadHeader Serialize(object message, IBufferWriter<byte> output)
+        {
+            if (message is "bad") throw new SerializationException("cannot serialize 'bad'");
+            output.Write((byte[])message);
+            return new PayloadHeader(42, "B");
+        }
+
+        public void OnSendFailed(in OutboundMessage message, Exception error) => Failed.Add((message, error));
+    }
+
+    private sealed class CollectingSink : IFrameSink
+    {
+        public List<(string Target, string? Sender, int Serializer, string Manifest, byte[] Payload)> Envelopes { get; } = [];
+
+        public void OnEnvelope(in InboundEnvelope envelope) =>
+            Envelopes.Add((envelope.TargetPath, envelope.SenderPath, envelope.SerializerId, envelope.Manifest, envelope.Payload.ToArray()));
+
+        public void OnSystemFrame(SystemFrame frame) { }
+    }
+
+    private static async Task<CollectingSink> DecodeAsync(byte[] bytes)
+    {
+        var sink = new CollectingSink();
+        var reader = new FrameReader(new MemoryStream(bytes), WireFormat.DefaultMaxFrameSize, WireFormat.DefaultStringTableCapacity);
+        await reader.RunAsync(sink, CancellationToken.None);
+        await reader.DisposeAsync();
+        return sink;
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    [InlineData(127)]
+    [InlineData(128)]
+    [InlineData(300)]
+    [InlineData(20_000)]
+    [InlineData(3_000_000)]
+    public async Task Payloads_serialized_into_the_frame_read_back_the_same_with_both_readers(int size)
+    {
+        using var buffer = new FrameBuffer(64);
+        var table = new OutboundStringTable(16);
+        var serializer = new BytesSerializer();
+        var payload = Enumerable.Range(0, size).Select(i => (byte)(i * 7)).ToArray();
+        for (var i = 0; i < 2; i++)
+            Assert.Null(buffer.TryWriteSerializedEnvelope(new OutboundMessage("/user/target", "/user/sender", payload, serializer), table, WireFormat.DefaultMaxFrameSize));
+
+        var bytes = buffer.Written.ToArray();
+        var sink = await DecodeAsync(bytes);
+        Assert.Equal(2, sink.Envelopes.Count);
+        Assert.All(sink.Envelopes, e =>
+        {
+            Assert.Equal(("/user/target", "/user/sender", 42, "B"), (e.Target, e.Sender, e.Serializer, e.Manifest));
+            Assert.Equal(payload, e.Payload);
+        });
+
+        // the generated protobuf class reads the hand-written body too (payload first, then the other fields)
+        var first = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes) - 1;
+        var parsed = Envelope.Parser.ParseFrom(bytes.AsSpan(WireFormat.HeaderSize, first));
+        Assert.Equal("/user/target", parsed.TargetPath);
+        Assert.Equal(1u, parsed.TargetDefine);
+        Assert.Equal(42, parsed.SerializerId);
+        Assert.Equal("B", parsed.ManifestText);
+        Assert.Equal(payload, parsed.Payload.ToByteArray());
+        // shortest length varint: nothing left over between the payload and the next field
+        Assert.Equal(size == 0 ? 0 : payload.Length, parsed.Payload.Length);
+    }
+
+    [Fact]
+    public async Task Payloads_whose_length_needs_more_or_fewer_bytes_than_the_last_one_read_back_the_same()
+    {
+        using var buffer = new FrameBuffer(64);
+        var table = new OutboundStringTable(16);
+        var serializer = new BytesSerializer();
+        int[] sizes = [100, 20_000, 0, 128, 3_000_000, 5, 127, 16_384, 16_383, 2_097_152, 1];
+        var payloads = sizes.Select(size => Enumerable.Range(0, size).Select(i => (byte)(i * 13 + size)).ToArray()).ToArray();
+        foreach (var payload in payloads)
+            Assert.Null(buffer.TryWriteSerializedEnvelope(new OutboundMessage("/user/t", null, payload, serializer), table, WireFormat.DefaultMaxFrameSize));
+
+        var sink = await DecodeAsync(buffer.Written.ToArray());
+
+        Assert.Equal(payloads, sink.Envelopes.Select(e => e.Payload));
+        Assert.All(sink.Envelopes, e => Assert.Equal(("/user/t", 42, "B"), (e.Target, e.Serializer, e.Manifest)));
+    }
+
+    [Fact]
+    public async Task A_message_that_fails_to_serialize_leaves_no_trace_and_the_next_one_defines_its_paths()
+    {
+        using var buffer = new FrameBuffer();
+        var table = new OutboundStringTable(16);
+        var serializer = new BytesSerializer();
+
+        var error = buffer.TryWriteSerializedEnvelope(new OutboundMessage("/user/new", "/user/sender", "bad", serializer), table, WireFormat.DefaultMaxFrameSize);
+
+        Assert.IsType<SerializationException>(error);
+        Assert.Equal(0, buffer.Length);
+        Assert.Equal(0, table.Count);
+        Assert.Null(buffer.TryWriteSerializedEnvelope(new OutboundMessage("/user/new", "/user/sender", new byte[] { 1, 2 }, serializer), table, WireFormat.DefaultMaxFrameSize));
+        Assert.Null(buffer.TryWriteSerializedEnvelope(new OutboundMessage("/user/new", "/user/sender", new byte[] { 3 }, serializer), table, WireFormat.DefaultMaxFrameSize));
+        var sink = await DecodeAsync(buffer.Written.ToArray());
+        Assert.Equal([new byte[] { 1, 2 }, new byte[] { 3 }], sink.Envelopes.Select(e => e.Payload));
+        Assert.All(sink.Envelopes, e => Assert.Equal("/user/new", e.Target));
+    }
+
+    [Fact]
+    public void An_over_size_message_is_refused_with_the_limit_named_and_nothing_written()
+    {
+        using var buffer = new FrameBuffer();
+        var table = new OutboundStringTable(16);
+        var error = buffer.TryWriteSerializedEnvelope(new OutboundMessage("/user/t", null, new byte[5000], new BytesSerializer()), table, maxFrameSize: 4096);
+        Assert.IsType<ArgumentException>(error);
+        Assert.Contains("4096", error.Message);
+        Assert.Equal(0, buffer.Length);
+        Assert.Equal(0, table.Count);
+    }
+
+    [Fact]
+    public async Task Temporary_paths_travel_literally_and_leave_the_string_table_to_paths_that_repeat()
+    {
+        using var buffer = new FrameBuffer();
+        var table = new OutboundStringTable(capacity: 2);
+        var serializer = new BytesSerializer();
+        for (var i = 0; i < 10; i++)
+        {
+            var ask = new OutboundMessage("/user/echo", $"/temp/${i}", new byte[] { (byte)i }, serializer) { SenderIsTemporary = true };
+            var answer = new OutboundMessage($"/temp/${i}", "/user/echo", new byte[] { (byte)i }, serializer) { TargetIsTemporary = true };
+            Assert.Null(buffer.TryWriteSerializedEnvelope(ask, table, WireFormat.DefaultMaxFrameSize));
+            Assert.Null(buffer.TryWriteSerializedEnvelope(answer, table, WireFormat.DefaultMaxFrameSize));
+            buffer.WriteEnvelope(new OutboundMessage($"/temp/${i}", null, 1, "", new byte[] { 1 }) { TargetIsTemporary = true }, table, WireFormat.DefaultMaxFrameSize);
+        }
+
+        // only "/user/echo" and the manifest were indexed; ten asks did not use up the table
+        Assert.Equal(2, table.Count);
+        var sink = await DecodeAsync(buffer.Written.ToArray());
+        Assert.Equal(30, sink.Envelopes.Count);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"/temp/${i}"), sink.Envelopes.Where((_, n) => n % 3 == 0).Select(e => e.Sender));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"/temp/${i}"), sink.Envelopes.Where((_, n) => n % 3 == 1).Select(e => e.Target));
+    }
+}
