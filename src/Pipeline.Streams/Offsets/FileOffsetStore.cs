@@ -11,6 +11,8 @@ public sealed class FileOffsetStore : IOffsetStore
 {
     private readonly string _folder;
     private readonly SemaphoreSlim _lock = new(1, 1);
+    // what this instance committed last per source: a commit needs no read of the file it just wrote
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _committed = new(StringComparer.Ordinal);
 
     /// <summary>Creates the store (and its folder).</summary>
     public FileOffsetStore(string folder)
@@ -53,7 +55,7 @@ public sealed class FileOffsetStore : IOffsetStore
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var current = await LoadAsync(sourceId, cancellationToken).ConfigureAwait(false);
+            var current = _committed.TryGetValue(sourceId, out var known) ? known : await LoadAsync(sourceId, cancellationToken).ConfigureAwait(false);
             if (current >= offset) return;
             var temp = path + ".tmp";
             await using (var f = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
@@ -63,6 +65,7 @@ public sealed class FileOffsetStore : IOffsetStore
                 f.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);
+            _committed[sourceId] = offset;
         }
         finally
         {
