@@ -4,6 +4,7 @@ using Pipeline.Cluster.FailureDetection;
 using Pipeline.Cluster.Membership;
 using Pipeline.Cluster.Remoting;
 using Pipeline.Runtime.Actors;
+using Pipeline.Runtime.Patterns;
 using Pipeline.Streams.Dsl;
 using Pipeline.Streams.Refs;
 using Pipeline.Streams.Tests.Support;
@@ -175,6 +176,47 @@ public sealed class StreamRefRemotingTests : IAsyncLifetime
             // either A's stream said it was aborted before A left, or the watch fired when A's actor or node went
             Assert.True(e.Error is RemoteStreamRefActorTerminatedException or RemoteStreamRefFailedException, e.Error?.ToString());
             break;
+        }
+    }
+
+    [Fact]
+    public async Task The_consumer_fails_when_the_producer_process_is_killed_with_SIGKILL()
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Connectors.CrashHostProcess.DllPath, "streamref", Path.Combine(_directory, "membership.db"), _name }) info.ArgumentList.Add(a);
+        using var host = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            string? line;
+            using (var cts = new CancellationTokenSource(TestTimeouts.Dilated(TimeSpan.FromSeconds(60))))
+            {
+                do line = await host.StandardOutput.ReadLineAsync(cts.Token);
+                while (line is not null && !line.StartsWith("READY ", StringComparison.Ordinal));
+            }
+            if (line is null) Assert.Fail("the stream-ref host exited before it was ready: " + await host.StandardError.ReadToEndAsync());
+            var offerer = _b.Resolve(line!["READY ".Length..]);
+            var sourceRef = await offerer.Ask<SourceRef<long>>("offer", TestTimeouts.Dilated(TimeSpan.FromSeconds(20)));
+            var probe = sourceRef.CreateSource(new StreamRefSettings { FinalTerminationSignalDeadline = TimeSpan.FromMilliseconds(300) })
+                .RunWith(ProbeSink<long>.Create(), _b.Materializer());
+            probe.Request(1000);
+            for (long i = 0; i < 1000; i++) Assert.Equal(i, await probe.ExpectNextAsync(TestTimeouts.Dilated(TimeSpan.FromSeconds(10))));
+
+            host.Kill(); // SIGKILL: no goodbye on the wire; only the failure detector and remote death watch can tell
+            await host.WaitForExitAsync();
+
+            probe.Request(long.MaxValue / 2);
+            while (true)
+            {
+                var e = await probe.NextEventAsync(TestTimeouts.Dilated(TimeSpan.FromSeconds(30)));
+                if (e.Kind == ProbeEventKind.Next) continue; // in flight before the kill
+                Assert.Equal(ProbeEventKind.Error, e.Kind);
+                Assert.IsType<RemoteStreamRefActorTerminatedException>(e.Error);
+                break;
+            }
+        }
+        finally
+        {
+            if (!host.HasExited) host.Kill();
         }
     }
 
