@@ -25,8 +25,8 @@ public static class Committer
 
     /// <summary>
     /// A sink that commits every <see cref="CommitterSettings.MaxBatch"/> records (or interval) without pausing the
-    /// stream while a commit is in flight (up to <see cref="CommitterSettings.MaxInFlight"/> at once); its task
-    /// completes after the last commit.
+    /// stream while a commit is in flight (up to <see cref="CommitterSettings.MaxInFlight"/> at once; a full batch
+    /// beyond that waits for a free slot); its task completes after the last commit.
     /// </summary>
     public static Sink<T, Task> Sink<T>(IOffsetStore store, CommitterSettings? settings = null) where T : ICommittableOffset
     {

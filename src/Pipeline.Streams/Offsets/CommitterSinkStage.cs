@@ -9,8 +9,10 @@ namespace Pipeline.Streams.Offsets;
 /// stage before it) and commits them every <see cref="CommitterSettings.MaxBatch"/> records or
 /// <see cref="CommitterSettings.MaxInterval"/>, without stopping the stream while a commit is in flight: up to
 /// <see cref="CommitterSettings.MaxInFlight"/> commits run at once (the store never moves an offset back, so their
-/// order does not matter), and only when that many are pending does it stop pulling. Its task completes after the
-/// last commit; a failed commit fails the stream.
+/// order does not matter); only when a full batch waits while that many are pending does it stop pulling, so a
+/// commit still covers exactly <see cref="CommitterSettings.MaxBatch"/> records. Its task completes after the last
+/// commit; a failed commit fails the stream. On an upstream failure nothing more is committed (as after a crash:
+/// the next run replays from the last commit).
 /// </summary>
 internal sealed class CommitterSinkStage<T>(IOffsetStore store, CommitterSettings settings) : SinkStage<T, Task>("committer")
     where T : ICommittableOffset
@@ -71,8 +73,12 @@ internal sealed class CommitterSinkStage<T>(IOffsetStore store, CommitterSetting
                 _others[record.SourceId] = _others.TryGetValue(record.SourceId, out var o) ? Math.Max(o, record.Offset) : record.Offset;
             }
             _uncommitted++;
-            if (_uncommitted >= _settings.MaxBatch) Commit();
-            if (_inFlight < _settings.MaxInFlight) Pull(_in);
+            if (_uncommitted >= _settings.MaxBatch)
+            {
+                if (_inFlight >= _settings.MaxInFlight) return; // the batch waits for a free commit slot: stop pulling
+                Commit();
+            }
+            Pull(_in);
         }
 
         private void Commit()
@@ -122,18 +128,25 @@ internal sealed class CommitterSinkStage<T>(IOffsetStore store, CommitterSetting
                 }
                 return;
             }
-            if (!HasBeenPulled(_in) && !IsClosed(_in)) Pull(_in);
+            if (_uncommitted >= _settings.MaxBatch)
+            {
+                Commit();
+                if (!HasBeenPulled(_in) && !IsClosed(_in)) Pull(_in);
+            }
         }
 
         protected internal override void OnTimer(object timerKey)
         {
-            if (_inFlight < _settings.MaxInFlight) Commit();
+            if (_inFlight < _settings.MaxInFlight && _uncommitted < _settings.MaxBatch) Commit();
         }
 
         public void OnUpstreamFinish()
         {
             _upstreamDone = true;
-            if (_uncommitted > 0) Commit();
+            if (_uncommitted > 0)
+            {
+                if (_inFlight < _settings.MaxInFlight) Commit(); // else: the next finished commit issues it
+            }
             else if (_inFlight == 0)
             {
                 Promise.TrySetResult();
@@ -143,9 +156,6 @@ internal sealed class CommitterSinkStage<T>(IOffsetStore store, CommitterSetting
 
         public void OnUpstreamFailure(Exception cause)
         {
-            // what arrived before the failure was processed: commit it, then fail
-            _upstreamDone = true;
-            Commit();
             Promise.TrySetException(cause);
             FailStage(cause);
         }

@@ -32,15 +32,17 @@ public sealed class CommitterTests : StreamTestKit
         var done = Source.From(Enumerable.Range(0, 100)).Select(i => { Interlocked.Increment(ref passed); return new CommittableRecord<int>("s", i, i); })
             .RunWith(Committer.Sink<CommittableRecord<int>>(store, new CommitterSettings { MaxBatch = 10, MaxInFlight = 2, MaxInterval = TimeSpan.FromMinutes(1) }), Mat);
 
-        // the first commit hangs, yet the next 10 records flow and a second commit starts; then the sink stops pulling
-        await AwaitHelpers.AwaitConditionAsync(() => Volatile.Read(ref store.Started) == 2, TestTimeouts.Default);
+        // the first commit hangs, yet the next 10 records flow and a second commit starts; the third batch fills
+        // and waits for a slot: the sink stops pulling
+        await AwaitHelpers.AwaitConditionAsync(() => Volatile.Read(ref store.Started) == 2 && Volatile.Read(ref passed) >= 30, TestTimeouts.Default);
         await Task.Delay(200);
-        Assert.InRange(Volatile.Read(ref passed), 20, 21);
+        Assert.InRange(Volatile.Read(ref passed), 30, 31);
         Assert.Equal(2, Volatile.Read(ref store.Started));
         Assert.False(done.IsCompleted);
 
         store.Gate.SetResult();
         await Within(done);
+        Assert.Equal(10, Volatile.Read(ref store.Started)); // exactly one commit per 10 records
         Assert.Equal(99, await store.LoadAsync("s"));
     }
 

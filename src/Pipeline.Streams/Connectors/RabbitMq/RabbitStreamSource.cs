@@ -52,7 +52,7 @@ public static class RabbitStreamSource
         public IChannel? Channel;
         public int Unacked;
         public ulong LastTag;
-        public readonly Channel<Delivery> Deliveries = System.Threading.Channels.Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true });
+        public readonly Channel<Delivery> Deliveries = System.Threading.Channels.Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
 
         public async ValueTask DisposeAsync()
         {
