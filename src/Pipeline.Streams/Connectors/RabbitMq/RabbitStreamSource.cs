@@ -95,8 +95,10 @@ public static class RabbitStreamSource
                 {
                     if (!reader.TryRead(out var delivery))
                     {
-                        // nothing buffered: hand back the credit held before waiting, so that the broker keeps sending
-                        lastError = await TryAckAsync(session, ct).ConfigureAwait(false) ?? await TryWaitAsync(reader, ct).ConfigureAwait(false);
+                        // nothing buffered: wait. No ack is needed first: at most a quarter of the prefetch is ever
+                        // unacknowledged, so the broker always holds credit to send more (an ack here would cost a
+                        // socket write per wake-up)
+                        lastError = await TryWaitAsync(reader, ct).ConfigureAwait(false);
                         if (lastError is not null) { failures++; break; }
                         continue;
                     }
@@ -182,8 +184,8 @@ public static class RabbitStreamSource
     }
 
     /// <summary>
-    /// Acknowledges every delivery taken so far with one multiple-ack: called once a quarter of the prefetch is
-    /// pending, and whenever no further delivery is buffered (so that the broker's credit never runs dry while we wait).
+    /// Acknowledges every delivery taken so far with one multiple-ack, once a quarter of the prefetch is pending: the
+    /// broker keeps at least three quarters of its credit at any time, and acks cost one frame per quarter.
     /// </summary>
     private static async ValueTask<Exception?> TryAckAsync(Session session, CancellationToken ct)
     {
