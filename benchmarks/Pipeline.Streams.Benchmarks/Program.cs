@@ -10,7 +10,29 @@ using Pipeline.Streams.Dsl;
 //   async:  Source(range) -> Select -> Async() boundary (bounded buffer) -> Select -> Sink.Aggregate, two islands
 //   rabbit: (with an amqp:// URI as second argument) publish N small JSON records to a fresh stream queue with
 //           confirms in batches of 1,000, then consume them with offsets committed every 1,000 (FileOffsetStore)
+//   http:   (first argument "http") the HTTP NDJSON ingest endpoint under wrk and hey, fast and backpressured
+//   streamref: (first argument "streamref") N longs through a stream ref from a child process over TCP remoting
 // Usage: dotnet run -c Release --project benchmarks/Pipeline.Streams.Benchmarks [elements] [amqp-uri]
+//        dotnet benchmarks/Pipeline.Streams.Benchmarks/bin/Release/net10.0/Pipeline.Streams.Benchmarks.dll streamref [elements]
+if (args.Length > 0 && args[0] == "streamref-producer")
+{
+    await StreamRefBenchmark.RunProducerAsync(args[1]);
+    return;
+}
+if (args.Length > 0 && args[0] == "http")
+{
+    // http [seconds] [records per request] [connections]
+    int Arg(int i, int d) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : d;
+    await using var httpSystem = ActorSystem.Create("bench-http");
+    await HttpIngestBenchmark.RunAsync(Arg(1, 10), Arg(2, 100), Arg(3, 32), httpSystem.Materializer());
+    return;
+}
+if (args.Length > 0 && args[0] == "streamref")
+{
+    await StreamRefBenchmark.RunConsumerAsync(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2_000_000,
+        typeof(StreamRefBenchmark).Assembly.Location);
+    return;
+}
 var count = args.Length > 0 ? long.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20_000_000;
 await using var system = ActorSystem.Create("bench");
 var materializer = system.Materializer();

@@ -10,6 +10,14 @@ using Pipeline.Streams.Quarantine;
 // prints "processed <offset>" after processing each record, commits every 100 records to a FileOffsetStore, and
 // prints "done" after the record at <last offset> is processed and committed. The tests kill it with SIGKILL.
 // Usage: Pipeline.Streams.CrashHost <amqp uri> <stream> <offsets folder> <last offset> <records per second>
+// Second mode, for the stream-ref node-death test: joins a cluster (SQLite membership file, system name) on
+// 127.0.0.1, prints "READY <actor path>", and answers any string with a SourceRef<long> of an endless count.
+// Usage: Pipeline.Streams.CrashHost streamref <membership file> <system name>
+if (args is ["streamref", var membership, var systemName])
+{
+    await StreamRefHost.RunAsync(membership, systemName);
+    return 0;
+}
 if (args.Length != 5)
 {
     await Console.Error.WriteLineAsync("usage: Pipeline.Streams.CrashHost <amqp uri> <stream> <offsets folder> <last offset> <records per second>");

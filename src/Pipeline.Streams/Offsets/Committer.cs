@@ -23,7 +23,18 @@ public static class Committer
         });
     }
 
-    /// <summary>A sink that commits; its task completes after the last commit.</summary>
+    /// <summary>
+    /// A sink that commits every <see cref="CommitterSettings.MaxBatch"/> records (or interval) without pausing the
+    /// stream while a commit is in flight (up to <see cref="CommitterSettings.MaxInFlight"/> at once; a full batch
+    /// beyond that waits for a free slot); its task completes after the last commit.
+    /// </summary>
     public static Sink<T, Task> Sink<T>(IOffsetStore store, CommitterSettings? settings = null) where T : ICommittableOffset
-        => Flow<T>(store, settings).ToMat(Dsl.Sink.Ignore<IReadOnlyList<T>>(), Keep.Right);
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var s = settings ?? new CommitterSettings();
+        if (s.MaxBatch < 1) throw new ArgumentOutOfRangeException(nameof(settings), s.MaxBatch, "CommitterSettings.MaxBatch must be at least 1.");
+        if (s.MaxInFlight < 1) throw new ArgumentOutOfRangeException(nameof(settings), s.MaxInFlight, "CommitterSettings.MaxInFlight must be at least 1.");
+        if (s.MaxInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(settings), s.MaxInterval, "CommitterSettings.MaxInterval must be positive.");
+        return Dsl.Sink.FromGraph<T, Task>(new CommitterSinkStage<T>(store, s));
+    }
 }

@@ -8,4 +8,7 @@ public sealed record CommitterSettings
 
     /// <summary>The longest time a processed record waits for its commit.</summary>
     public TimeSpan MaxInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Commits the committing sink runs at once (the stream keeps flowing while they run); a full batch beyond that waits.</summary>
+    public int MaxInFlight { get; init; } = 4;
 }

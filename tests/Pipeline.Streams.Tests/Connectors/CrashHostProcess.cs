@@ -26,7 +26,7 @@ internal sealed class CrashHostProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    private static string DllPath
+    internal static string DllPath
     {
         get
         {

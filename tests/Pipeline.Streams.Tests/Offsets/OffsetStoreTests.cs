@@ -53,4 +53,20 @@ public sealed class OffsetStoreTests : StreamTestKit
         await TestKit.AwaitHelpers.AwaitConditionAsync(() => store.LoadAsync("s").AsTask().GetAwaiter().GetResult() == 5, message: "the interval commit did not happen");
         queue.Complete();
     }
+
+    [Fact]
+    public async Task Concurrent_file_commits_each_return_with_their_offset_durable_and_end_at_the_highest()
+    {
+        var folder = Directory.CreateTempSubdirectory("pipeline-offsets-").FullName;
+        var store = new FileOffsetStore(folder);
+
+        await Task.WhenAll(Enumerable.Range(1, 50).Select(async i =>
+        {
+            await store.CommitAsync("s", i);
+            // whatever was merged into which write, this caller's offset is on disk when its commit returns
+            Assert.True(await new FileOffsetStore(folder).LoadAsync("s") >= i);
+        }));
+
+        Assert.Equal(50, await new FileOffsetStore(folder).LoadAsync("s"));
+    }
 }

@@ -18,8 +18,16 @@ public static class RabbitStreamSink
     public static Sink<ReadOnlyMemory<byte>, Task> Create(RabbitStreamSinkSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        var stream = settings.Stream;
+        return Flow.Create<ReadOnlyMemory<byte>>().Select(body => new RabbitOutgoing(stream, body))
+            .ToMat(Publisher(settings, exchange: "", settings.DeclareStream ? (channel, ct) => RabbitStreams.DeclareStreamAsync(channel, stream, ct) : null), Keep.Right);
+    }
+
+    /// <summary>The publishing stage: to <paramref name="exchange"/> ("" is the default exchange: routing key = queue).</summary>
+    internal static Sink<RabbitOutgoing, Task> Publisher(RabbitStreamSinkSettings settings, string exchange, Func<IChannel, CancellationToken, Task>? declare)
+    {
         if (settings.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(settings), settings.BatchSize, "RabbitStreamSinkSettings.BatchSize must be at least 1.");
-        return Sink.FromGraph<ReadOnlyMemory<byte>, Task>(new PublishStage(settings));
+        return Sink.FromGraph<RabbitOutgoing, Task>(new PublishStage(settings, exchange, declare));
     }
 
     /// <summary>A sink of records serialized as JSON.</summary>
@@ -29,9 +37,12 @@ public static class RabbitStreamSink
         return Flow.Create<T>().Select(r => (ReadOnlyMemory<byte>)JsonSerializer.SerializeToUtf8Bytes(r, options)).ToMat(Create(settings), Keep.Right);
     }
 
-    private sealed class PublishStage(RabbitStreamSinkSettings settings) : SinkStage<ReadOnlyMemory<byte>, Task>("rabbitmq-stream-sink")
+    private sealed class PublishStage(RabbitStreamSinkSettings settings, string exchange, Func<IChannel, CancellationToken, Task>? declare)
+        : SinkStage<RabbitOutgoing, Task>("rabbitmq-stream-sink")
     {
         internal RabbitStreamSinkSettings Settings { get; } = settings;
+        internal string Exchange { get; } = exchange;
+        internal Func<IChannel, CancellationToken, Task>? Declare { get; } = declare;
 
         public override (GraphStageLogic Logic, Task Materialized) CreateLogicAndMaterializedValue(Attributes attributes)
         {
@@ -39,12 +50,14 @@ public static class RabbitStreamSink
             return (logic, logic.Promise.Task);
         }
 
-        private sealed class Logic : TaskSinkLogic<ReadOnlyMemory<byte>, bool>
+        private sealed class Logic : TaskSinkLogic<RabbitOutgoing, bool>
         {
             private readonly RabbitStreamSinkSettings _settings;
             private readonly AsyncCallback<Exception?> _onPublished;
             private readonly AsyncCallback<IChannel> _onConnected;
-            private List<ReadOnlyMemory<byte>> _batch;
+            private readonly string _exchange;
+            private readonly Func<IChannel, CancellationToken, Task>? _declare;
+            private List<RabbitOutgoing> _batch;
             private IConnection? _connection;
             private IChannel? _channel;
             private bool _publishing;
@@ -53,7 +66,9 @@ public static class RabbitStreamSink
             public Logic(PublishStage s) : base(s.In)
             {
                 _settings = s.Settings;
-                _batch = new List<ReadOnlyMemory<byte>>(_settings.BatchSize);
+                _exchange = s.Exchange;
+                _declare = s.Declare;
+                _batch = new List<RabbitOutgoing>(_settings.BatchSize);
                 _onPublished = GetAsyncCallback<Exception?>(Published);
                 _onConnected = GetAsyncCallback<IChannel>(c =>
                 {
@@ -82,7 +97,7 @@ public static class RabbitStreamSink
                     var factory = new ConnectionFactory { Uri = _settings.Uri, AutomaticRecoveryEnabled = false, ClientProvidedName = "pipeline-stream-sink:" + _settings.Stream };
                     _connection = await factory.CreateConnectionAsync(_cts.Token).ConfigureAwait(false);
                     var channel = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), _cts.Token).ConfigureAwait(false);
-                    if (_settings.DeclareStream) await RabbitStreams.DeclareStreamAsync(channel, _settings.Stream, _cts.Token).ConfigureAwait(false);
+                    if (_declare is not null) await _declare(channel, _cts.Token).ConfigureAwait(false);
                     _onConnected.Invoke(channel);
                 }
                 catch (Exception e)
@@ -105,20 +120,20 @@ public static class RabbitStreamSink
                 if (_publishing || _channel is null || _batch.Count == 0) return;
                 if (!force && _batch.Count < _settings.BatchSize && !IsClosed(In)) return;
                 var batch = _batch;
-                _batch = new List<ReadOnlyMemory<byte>>(_settings.BatchSize);
+                _batch = new List<RabbitOutgoing>(_settings.BatchSize);
                 _publishing = true;
                 _ = PublishAsync(_channel, batch);
                 if (!IsClosed(In) && !HasBeenPulled(In)) Pull(In);
             }
 
-            private async Task PublishAsync(IChannel channel, List<ReadOnlyMemory<byte>> batch)
+            private async Task PublishAsync(IChannel channel, List<RabbitOutgoing> batch)
             {
                 try
                 {
                     var pending = new ValueTask[batch.Count];
                     var props = new BasicProperties { DeliveryMode = DeliveryModes.Persistent };
                     for (var i = 0; i < batch.Count; i++)
-                        pending[i] = channel.BasicPublishAsync("", _settings.Stream, mandatory: false, props, batch[i], _cts.Token);
+                        pending[i] = channel.BasicPublishAsync(_exchange, batch[i].RoutingKey, mandatory: false, props, batch[i].Body, _cts.Token);
                     foreach (var p in pending) await p.ConfigureAwait(false);
                     _onPublished.Invoke(null);
                 }

@@ -38,14 +38,21 @@ public static class RabbitStreamSource
         return Create(settings, offsets, body => JsonSerializer.Deserialize<T>(body.Span, options) ?? throw new JsonException("the record is JSON null"), quarantine);
     }
 
-    private sealed record Delivery(ulong Tag, long Offset, byte[] Body);
+    /// <summary>A delivery copied out of the client's buffer into a pooled array (returned once deserialized).</summary>
+    private readonly record struct Delivery(ulong Tag, long Offset, byte[] Body, int Length)
+    {
+        public ReadOnlyMemory<byte> Memory => new(Body, 0, Length);
+
+        public void Return() => System.Buffers.ArrayPool<byte>.Shared.Return(Body);
+    }
 
     private sealed class Session : IAsyncDisposable
     {
         public IConnection? Connection;
         public IChannel? Channel;
         public int Unacked;
-        public readonly Channel<Delivery> Deliveries = System.Threading.Channels.Channel.CreateUnbounded<Delivery>(); // multi-reader variant: it supports Count
+        public ulong LastTag;
+        public readonly Channel<Delivery> Deliveries = System.Threading.Channels.Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
 
         public async ValueTask DisposeAsync()
         {
@@ -58,6 +65,8 @@ public static class RabbitStreamSource
         IQuarantine quarantine, [EnumeratorCancellation] CancellationToken ct)
     {
         var sourceId = settings.EffectiveSourceId;
+        var quarantineSource = "rabbitmq:" + settings.Stream;
+        var ackEvery = Math.Max(1, settings.Prefetch / 4);
         var committed = await offsets.LoadAsync(sourceId, ct).ConfigureAwait(false);
         long next = committed is { } c ? c + 1 : settings.StartOffset is long l ? l : -1;
         var failures = 0;
@@ -81,35 +90,43 @@ public static class RabbitStreamSource
                     failures++;
                     continue;
                 }
+                var reader = session.Deliveries.Reader;
                 while (true)
                 {
-                    var (delivery, error) = await TryReadAsync(session, ct).ConfigureAwait(false);
-                    if (delivery is null)
+                    if (!reader.TryRead(out var delivery))
                     {
-                        lastError = error;
-                        failures++;
-                        break;
+                        // nothing buffered: wait. No ack is needed first: at most a quarter of the prefetch is ever
+                        // unacknowledged, so the broker always holds credit to send more (an ack here would cost a
+                        // socket write per wake-up)
+                        lastError = await TryWaitAsync(reader, ct).ConfigureAwait(false);
+                        if (lastError is not null) { failures++; break; }
+                        continue;
                     }
-                    if (delivery.Offset < next)
+                    session.Unacked++;
+                    session.LastTag = delivery.Tag;
+                    if (delivery.Offset >= next)
+                    {
+                        failures = 0;
+                        T value;
+                        var ok = true;
+                        try { value = deserialize(delivery.Memory); }
+                        catch (Exception e) when (e is not OperationCanceledException)
+                        {
+                            value = default!;
+                            ok = false;
+                            await quarantine.QuarantineAsync(QuarantinedRecord.Create(quarantineSource, $"stream {settings.Stream} offset {delivery.Offset}",
+                                $"{e.GetType().Name}: {e.Message}", System.Text.Encoding.UTF8.GetString(delivery.Memory.Span)), ct).ConfigureAwait(false);
+                        }
+                        delivery.Return();
+                        next = delivery.Offset + 1;
+                        if (ok) yield return new CommittableRecord<T>(sourceId, delivery.Offset, value);
+                    }
+                    else
                     {
                         // a stream consumer starts at the chunk holding the requested offset: skip what precedes it
-                        if (await TryAckAsync(session, delivery, settings.Prefetch, ct).ConfigureAwait(false) is { } e) { lastError = e; failures++; break; }
-                        continue;
+                        delivery.Return();
                     }
-                    failures = 0;
-                    T value;
-                    try { value = deserialize(delivery.Body); }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        await quarantine.QuarantineAsync(QuarantinedRecord.Create("rabbitmq:" + settings.Stream, $"stream {settings.Stream} offset {delivery.Offset}",
-                            $"{e.GetType().Name}: {e.Message}", System.Text.Encoding.UTF8.GetString(delivery.Body)), ct).ConfigureAwait(false);
-                        next = delivery.Offset + 1;
-                        if (await TryAckAsync(session, delivery, settings.Prefetch, ct).ConfigureAwait(false) is { } ackError) { lastError = ackError; failures++; break; }
-                        continue;
-                    }
-                    yield return new CommittableRecord<T>(sourceId, delivery.Offset, value);
-                    next = delivery.Offset + 1;
-                    if (await TryAckAsync(session, delivery, settings.Prefetch, ct).ConfigureAwait(false) is { } ackFailure) { lastError = ackFailure; failures++; break; }
+                    if (session.Unacked >= ackEvery && await TryAckAsync(session, ct).ConfigureAwait(false) is { } ackError) { lastError = ackError; failures++; break; }
                 }
             }
             finally
@@ -134,7 +151,9 @@ public static class RabbitStreamSource
             {
                 var headers = ea.BasicProperties.Headers;
                 var off = headers is not null && headers.TryGetValue("x-stream-offset", out var o) && o is not null ? Convert.ToInt64(o, System.Globalization.CultureInfo.InvariantCulture) : -1;
-                writer.TryWrite(new Delivery(ea.DeliveryTag, off, ea.Body.ToArray()));
+                var body = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, ea.Body.Length));
+                ea.Body.Span.CopyTo(body);
+                writer.TryWrite(new Delivery(ea.DeliveryTag, off, body, ea.Body.Length));
                 return Task.CompletedTask;
             };
             consumer.ShutdownAsync += (_, ea) =>
@@ -157,24 +176,24 @@ public static class RabbitStreamSource
         }
     }
 
-    private static async Task<(Delivery? Delivery, Exception? Error)> TryReadAsync(Session session, CancellationToken ct)
+    /// <summary>Waits for the next delivery; the error that ended the session when there will be none.</summary>
+    private static async ValueTask<Exception?> TryWaitAsync(ChannelReader<Delivery> reader, CancellationToken ct)
     {
-        try { return (await session.Deliveries.Reader.ReadAsync(ct).ConfigureAwait(false), null); }
-        catch (Exception e) when (!ct.IsCancellationRequested) { return (null, e); }
+        try { return await reader.WaitToReadAsync(ct).ConfigureAwait(false) ? null : new IOException("RabbitMQ stream source: the delivery channel closed."); }
+        catch (Exception e) when (!ct.IsCancellationRequested) { return e; }
     }
 
     /// <summary>
-    /// Acknowledges deliveries up to <paramref name="delivery"/> (multiple) once a quarter of the prefetch is pending,
-    /// or when no further delivery is buffered (so that the broker's credit never runs dry while we wait).
+    /// Acknowledges every delivery taken so far with one multiple-ack, once a quarter of the prefetch is pending: the
+    /// broker keeps at least three quarters of its credit at any time, and acks cost one frame per quarter.
     /// </summary>
-    private static async Task<Exception?> TryAckAsync(Session session, Delivery delivery, ushort prefetch, CancellationToken ct)
+    private static async ValueTask<Exception?> TryAckAsync(Session session, CancellationToken ct)
     {
+        if (session.Unacked == 0) return null;
         try
         {
-            session.Unacked++;
-            if (session.Unacked < Math.Max(1, prefetch / 4) && session.Deliveries.Reader.Count > 0) return null;
             session.Unacked = 0;
-            await session.Channel!.BasicAckAsync(delivery.Tag, multiple: true, ct).ConfigureAwait(false);
+            await session.Channel!.BasicAckAsync(session.LastTag, multiple: true, ct).ConfigureAwait(false);
             return null;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)

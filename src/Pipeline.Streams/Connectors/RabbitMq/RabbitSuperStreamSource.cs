@@ -36,10 +36,18 @@ public static class RabbitSuperStreamSource
     public static async Task DeclareAsync(Uri uri, string superStream, int partitions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        ArgumentException.ThrowIfNullOrWhiteSpace(superStream);
         var factory = new ConnectionFactory { Uri = uri };
         await using var connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await DeclareAsync(channel, superStream, partitions, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Declares a super stream on an open channel (idempotent).</summary>
+    public static async Task DeclareAsync(IChannel channel, string superStream, int partitions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentException.ThrowIfNullOrWhiteSpace(superStream);
+        if (partitions < 1) throw new ArgumentOutOfRangeException(nameof(partitions), partitions, "A super stream has at least one partition.");
         await channel.ExchangeDeclareAsync(superStream, ExchangeType.Direct, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < partitions; i++)
         {

@@ -1,0 +1,59 @@
+using Pipeline.Cluster.Extension;
+using Pipeline.Cluster.FailureDetection;
+using Pipeline.Cluster.Membership;
+using Pipeline.Runtime.Actors;
+using Pipeline.Streams;
+using Pipeline.Streams.Dsl;
+using Pipeline.Streams.Refs;
+
+/// <summary>A cluster node that hands out source refs of an endless count; the tests kill it with SIGKILL mid-stream.</summary>
+internal static class StreamRefHost
+{
+    public static async Task RunAsync(string membershipFile, string systemName)
+    {
+        var system = ActorSystem.Create(systemName);
+        await ClusterExtension.StartAsync(system, Settings(membershipFile));
+        var materializer = system.Materializer();
+        var actor = system.ActorOf(Props.Create(() => new Offerer(materializer)), "offerer");
+        Console.Out.WriteLine("READY " + actor.Path.ToStringWithAddress(system.Address));
+        Console.Out.Flush();
+        await Task.Delay(Timeout.Infinite);
+    }
+
+    /// <summary>The cluster settings of the node-death test (the test process uses the same).</summary>
+    public static ClusterSettings Settings(string membershipFile) => new()
+    {
+        Secret = "stream-ref-test",
+        Host = "127.0.0.1",
+        Port = 0,
+        StoreProvider = MembershipStoreProvider.Sqlite,
+        StoreConnectionString = membershipFile,
+        Membership = new MembershipSettings
+        {
+            RefreshInterval = TimeSpan.FromMilliseconds(100),
+            IAmAliveInterval = TimeSpan.FromSeconds(1),
+            DownRemovalGrace = TimeSpan.FromMilliseconds(300),
+            JoinConnectTimeout = TimeSpan.FromSeconds(2),
+        },
+        FailureDetector = new FailureDetectorSettings
+        {
+            HeartbeatInterval = TimeSpan.FromMilliseconds(100),
+            AcceptableHeartbeatPause = TimeSpan.FromSeconds(1),
+            FirstHeartbeatEstimate = TimeSpan.FromMilliseconds(100),
+            ExpectedResponseAfter = TimeSpan.FromMilliseconds(300),
+        },
+        ExitingTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    private sealed class Offerer(Materializer materializer) : ActorBase
+    {
+        protected override bool Receive(object message)
+        {
+            if (message is not string) return false;
+            var sender = Sender;
+            _ = Source.Unfold<long, long>(0L, static n => (n + 1, n)).RunWith(StreamRefs.SourceRef<long>(), materializer)
+                .ContinueWith(t => sender.Tell(t.Result), TaskScheduler.Default);
+            return true;
+        }
+    }
+}
