@@ -1,6 +1,5 @@
 using Pipeline.Cluster.Extension;
-using Pipeline.Cluster.FailureDetection;
-using Pipeline.Cluster.Membership;
+using Pipeline.Cluster.TestKit;
 using Pipeline.Runtime.Actors;
 using Pipeline.Streams;
 using Pipeline.Streams.Dsl;
@@ -21,29 +20,7 @@ internal static class StreamRefHost
     }
 
     /// <summary>The cluster settings of the node-death test (the test process uses the same).</summary>
-    public static ClusterSettings Settings(string membershipFile) => new()
-    {
-        Secret = "stream-ref-test",
-        Host = "127.0.0.1",
-        Port = 0,
-        StoreProvider = MembershipStoreProvider.Sqlite,
-        StoreConnectionString = membershipFile,
-        Membership = new MembershipSettings
-        {
-            RefreshInterval = TimeSpan.FromMilliseconds(100),
-            IAmAliveInterval = TimeSpan.FromSeconds(1),
-            DownRemovalGrace = TimeSpan.FromMilliseconds(300),
-            JoinConnectTimeout = TimeSpan.FromSeconds(2),
-        },
-        FailureDetector = new FailureDetectorSettings
-        {
-            HeartbeatInterval = TimeSpan.FromMilliseconds(100),
-            AcceptableHeartbeatPause = TimeSpan.FromSeconds(1),
-            FirstHeartbeatEstimate = TimeSpan.FromMilliseconds(100),
-            ExpectedResponseAfter = TimeSpan.FromMilliseconds(300),
-        },
-        ExitingTimeout = TimeSpan.FromSeconds(5),
-    };
+    public static ClusterSettings Settings(string membershipFile) => LoopbackClusterSettings.Sqlite(membershipFile, "stream-ref-test");
 
     private sealed class Offerer(Materializer materializer) : ActorBase
     {

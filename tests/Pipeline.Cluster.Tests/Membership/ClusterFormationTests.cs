@@ -6,6 +6,7 @@ using Pipeline.Cluster.Membership.Events;
 using Pipeline.Cluster.Membership.Store;
 using Pipeline.Cluster.Tests.Support;
 using Pipeline.Cluster.Wire;
+using Pipeline.Cluster.TestKit;
 
 namespace Pipeline.Cluster.Tests.Membership;
 
@@ -38,13 +39,7 @@ public sealed class ClusterFormationTests : IAsyncLifetime
     private static ClusterNodeSettings Fast(string cluster) => new()
     {
         Transport = TestTransports.Settings() with { SystemName = cluster },
-        Membership = new MembershipSettings
-        {
-            RefreshInterval = TimeSpan.FromMilliseconds(100),
-            IAmAliveInterval = TimeSpan.FromSeconds(1),
-            DownRemovalGrace = TimeSpan.FromMilliseconds(300),
-            JoinConnectTimeout = TimeSpan.FromSeconds(2),
-        },
+        Membership = LoopbackClusterSettings.FastMembership,
         FailureDetector = new FailureDetectorSettings
         {
             HeartbeatInterval = TimeSpan.FromMilliseconds(100),

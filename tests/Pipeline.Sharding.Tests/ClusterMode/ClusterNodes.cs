@@ -1,13 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Pipeline.Cluster.Extension;
-using Pipeline.Cluster.FailureDetection;
-using Pipeline.Cluster.Membership;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Actors;
 using Pipeline.Persistence.Configuration;
 using Pipeline.Runtime.Actors;
 using Pipeline.TestKit;
 using Xunit.Abstractions;
+using Pipeline.Cluster.TestKit;
 
 namespace Pipeline.Sharding.Tests.ClusterMode;
 
@@ -29,27 +28,8 @@ public sealed class ClusterNodes(ITestOutputHelper output) : IAsyncLifetime
         var system = ActorSystem.Create(Name, new ActorSystemSettings { LoggerFactory = _loggers, SerializeAllMessages = true, ShutdownPhaseTimeout = TimeSpan.FromSeconds(5) });
         _systems.Add(system);
         PersistenceExtension.Install(system, _store!);
-        var cluster = await ClusterExtension.StartAsync(system, new ClusterSettings
-        {
-            Secret = "sharding-cluster-mode",
-            StoreProvider = MembershipStoreProvider.Sqlite,
-            StoreConnectionString = Path.Combine(_directory, "membership.db"),
-            Membership = new MembershipSettings
-            {
-                RefreshInterval = TimeSpan.FromMilliseconds(100),
-                IAmAliveInterval = TimeSpan.FromSeconds(1),
-                DownRemovalGrace = TimeSpan.FromMilliseconds(300),
-                JoinConnectTimeout = TimeSpan.FromSeconds(2),
-            },
-            FailureDetector = new FailureDetectorSettings
-            {
-                HeartbeatInterval = TimeSpan.FromMilliseconds(100),
-                AcceptableHeartbeatPause = TestTimeouts.Dilated(TimeSpan.FromSeconds(2)),
-                FirstHeartbeatEstimate = TimeSpan.FromMilliseconds(100),
-                ExpectedResponseAfter = TimeSpan.FromMilliseconds(300),
-            },
-            ExitingTimeout = TimeSpan.FromSeconds(5),
-        });
+        var cluster = await ClusterExtension.StartAsync(system,
+            LoopbackClusterSettings.Sqlite(Path.Combine(_directory, "membership.db"), "sharding-cluster-mode", acceptableHeartbeatPause: TimeSpan.FromSeconds(2)));
         return (system, cluster);
     }
 

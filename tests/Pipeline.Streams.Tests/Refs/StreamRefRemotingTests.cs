@@ -1,7 +1,5 @@
 using System.Threading.Channels;
 using Pipeline.Cluster.Extension;
-using Pipeline.Cluster.FailureDetection;
-using Pipeline.Cluster.Membership;
 using Pipeline.Cluster.Remoting;
 using Pipeline.Runtime.Actors;
 using Pipeline.Runtime.Patterns;
@@ -9,6 +7,7 @@ using Pipeline.Streams.Dsl;
 using Pipeline.Streams.Refs;
 using Pipeline.Streams.Tests.Support;
 using Pipeline.TestKit;
+using Pipeline.Cluster.TestKit;
 
 namespace Pipeline.Streams.Tests.Refs;
 
@@ -45,29 +44,7 @@ public sealed class StreamRefRemotingTests : IAsyncLifetime
     private async Task<ActorSystem> StartNodeAsync()
     {
         var system = ActorSystem.Create(_name, new ActorSystemSettings { SerializeAllMessages = true, ShutdownPhaseTimeout = TimeSpan.FromSeconds(5) });
-        await ClusterExtension.StartAsync(system, new ClusterSettings
-        {
-            Secret = "stream-ref-test",
-            Host = "127.0.0.1",
-            Port = 0,
-            StoreProvider = MembershipStoreProvider.Sqlite,
-            StoreConnectionString = Path.Combine(_directory, "membership.db"),
-            Membership = new MembershipSettings
-            {
-                RefreshInterval = TimeSpan.FromMilliseconds(100),
-                IAmAliveInterval = TimeSpan.FromSeconds(1),
-                DownRemovalGrace = TimeSpan.FromMilliseconds(300),
-                JoinConnectTimeout = TimeSpan.FromSeconds(2),
-            },
-            FailureDetector = new FailureDetectorSettings
-            {
-                HeartbeatInterval = TimeSpan.FromMilliseconds(100),
-                AcceptableHeartbeatPause = TestTimeouts.Dilated(TimeSpan.FromSeconds(1)),
-                FirstHeartbeatEstimate = TimeSpan.FromMilliseconds(100),
-                ExpectedResponseAfter = TimeSpan.FromMilliseconds(300),
-            },
-            ExitingTimeout = TimeSpan.FromSeconds(5),
-        });
+        await ClusterExtension.StartAsync(system, LoopbackClusterSettings.Sqlite(Path.Combine(_directory, "membership.db"), "stream-ref-test"));
         return system;
     }
 
