@@ -16,7 +16,8 @@ public sealed class RemoteActorRef : InternalActorRef
     private readonly ActorPath _path;
     private string? _wirePath;
     // the local sender that told this ref last and its wire path: a ref is mostly told by one actor (a reply goes
-    // back to the asker, a client talks to its server), so this saves the provider's weak-table lookup per message
+    // back to the asker, a client talks to its server), so this saves the provider's weak-table lookup per message;
+    // it keeps that one sender reachable while this ref lives (replaced by the next sender)
     private SenderPathEntry? _lastSender;
 
     internal RemoteActorRef(RemoteActorRefProvider provider, ActorPath path, RemotePeer peer)
