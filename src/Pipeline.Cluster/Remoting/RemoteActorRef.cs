@@ -15,6 +15,10 @@ public sealed class RemoteActorRef : InternalActorRef
     private readonly RemoteActorRefProvider _provider;
     private readonly ActorPath _path;
     private string? _wirePath;
+    // the local sender that told this ref last and its wire path: a ref is mostly told by one actor (a reply goes
+    // back to the asker, a client talks to its server), so this saves the provider's weak-table lookup per message;
+    // it keeps that one sender reachable while this ref lives (replaced by the next sender)
+    private SenderPathEntry? _lastSender;
 
     internal RemoteActorRef(RemoteActorRefProvider provider, ActorPath path, RemotePeer peer)
     {
@@ -45,6 +49,13 @@ public sealed class RemoteActorRef : InternalActorRef
     /// <summary>The target path as written on the wire: full address, and the uid when known.</summary>
     internal string WirePath => _wirePath ??= _path.Uid == 0 ? _path.ToString() : _path + "#" + _path.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The wire path of <paramref name="sender"/> if it was the last local sender cached here, else null.</summary>
+    internal string? CachedSenderPath(IActorRef sender)
+        => Volatile.Read(ref _lastSender) is { } last && ReferenceEquals(last.Sender, sender) ? last.Path : null;
+
+    /// <summary>Remembers the wire path of the local actor that told this ref last.</summary>
+    internal void CacheSenderPath(IActorRef sender, string path) => Volatile.Write(ref _lastSender, new SenderPathEntry(sender, path));
+
     internal override ActorSystem? OwnerSystem => _provider.System;
 
     /// <inheritdoc />
@@ -61,4 +72,7 @@ public sealed class RemoteActorRef : InternalActorRef
 
     /// <inheritdoc />
     public override InternalActorRef? GetChild(string name) => _provider.ResolveRemoteRef(_path.Child(name));
+
+    // immutable, so a sender on any thread reads a consistent pair while another replaces it
+    private sealed record SenderPathEntry(IActorRef Sender, string Path);
 }

@@ -124,7 +124,7 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
         try
         {
             // the payload is serialized later, on the connection's writer, straight into the frame (no copy)
-            var senderPath = SenderPath(sender, out var temporary);
+            var senderPath = SenderPath(target, sender, out var temporary);
             var result = target.Peer.Send(new OutboundMessage(targetPath, senderPath, payload, _outbound) { SenderIsTemporary = temporary, TargetIsTemporary = target.IsTemporary });
             if (result == Transport.EnqueueResult.DroppedNewest)
                 System.DeadLetter(message, sender, target, $"the outbound queue to {target.Peer.Address} is full (or the transport drops all traffic)");
@@ -146,7 +146,7 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
         System.DeadLetter(message, sender, recipient, reason);
     }
 
-    private string? SenderPath(IActorRef? sender, out bool temporary)
+    private string? SenderPath(RemoteActorRef target, IActorRef? sender, out bool temporary)
     {
         temporary = false;
         switch (sender)
@@ -165,9 +165,13 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
                 temporary = remote.IsTemporary;
                 return remote.WirePath;
             default:
-                if (_senderPaths.TryGetValue(sender, out var cached)) return cached;
-                var text = System.ToSerializationFormat(sender);
-                _senderPaths.AddOrUpdate(sender, text);
+                if (target.CachedSenderPath(sender) is { } last) return last;
+                if (!_senderPaths.TryGetValue(sender, out var text))
+                {
+                    text = System.ToSerializationFormat(sender);
+                    _senderPaths.AddOrUpdate(sender, text);
+                }
+                target.CacheSenderPath(sender, text);
                 return text;
         }
     }

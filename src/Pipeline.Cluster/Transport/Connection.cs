@@ -12,6 +12,8 @@ namespace Pipeline.Cluster.Transport;
 /// </summary>
 internal sealed class Connection : IFrameSink
 {
+    // how many times the writer looks for more work before it parks (SpinWait: short spins, then yields)
+    private const int WriterSpinIterations = 20;
     private readonly Socket _socket;
     private readonly ClusterTransport _owner;
     private readonly TransportSettings _settings;
@@ -188,6 +190,17 @@ internal sealed class Connection : IFrameSink
         }
     }
 
+    /// <summary>Spins (yielding the core after the first rounds) until something is queued or the spin limit is reached.</summary>
+    private static void SpinForWork(OutboundQueue queue)
+    {
+        var spinner = default(SpinWait);
+        for (var i = 0; i < WriterSpinIterations; i++)
+        {
+            if (queue.HasWorkHint) return;
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
     private async Task WriteLoopAsync(OutboundQueue queue, CancellationToken stop)
     {
         using var buffer = new FrameBuffer(Math.Max(64 * 1024, _settings.FlushThresholdBytes * 2));
@@ -203,6 +216,10 @@ internal sealed class Connection : IFrameSink
             {
                 // no allocation per wait beyond the queue's signal: stopping wakes the writer through the registration;
                 // a stop that came before the wait existed is seen here (the token is set before it wakes anyone)
+                // between bursts, look again for a moment before parking: a writer that parks costs a wake-up (a
+                // thread-pool work item and often a thread switch) on the next send, which under a steady stream
+                // comes within microseconds
+                if (!stop.IsCancellationRequested) SpinForWork(queue);
                 var wait = queue.WaitAsync(CancellationToken.None);
                 if (!wait.IsCompleted && stop.IsCancellationRequested) break;
                 await wait.ConfigureAwait(false);

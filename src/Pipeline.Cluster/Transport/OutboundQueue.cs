@@ -56,6 +56,9 @@ public sealed class OutboundQueue
     /// <summary>System frames discarded because the system queue was full (the peer is far behind).</summary>
     public long SystemDropped => Interlocked.Read(ref _systemDropped);
 
+    /// <summary>True when something may be queued (read without the lock: a hint for a writer deciding whether to park).</summary>
+    internal bool HasWorkHint => Volatile.Read(ref _user).Count > 0 || _system.Count > 0;
+
     /// <summary>Queues a user message, applying the overflow policy when full.</summary>
     public EnqueueResult Enqueue(in OutboundMessage message)
     {

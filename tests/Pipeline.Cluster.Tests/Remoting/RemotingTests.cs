@@ -42,6 +42,26 @@ public sealed class RemotingTests(Xunit.Abstractions.ITestOutputHelper output) :
     }
 
     [Fact]
+    public async Task One_remote_ref_told_by_alternating_senders_carries_each_senders_own_path()
+    {
+        var echo = _b.ActorOf(Props.Create(() => new EchoActor()), "echo");
+        var first = new Inbox(_a, "first");
+        var second = new Inbox(_a, "second");
+        var remote = RemoteRef(_a, echo, _b);
+
+        // the ref remembers its last sender's path: every change of sender must still send the right one
+        remote.Tell(new Ping("1"), first.Ref);
+        remote.Tell(new Ping("2"), second.Ref);
+        remote.Tell(new Ping("3"), first.Ref);
+        remote.Tell(new Ping("4"), second.Ref);
+
+        Assert.Equal(new Pong("1", "echo"), await first.ExpectAsync<Pong>());
+        Assert.Equal(new Pong("3", "echo"), await first.ExpectAsync<Pong>());
+        Assert.Equal(new Pong("2", "echo"), await second.ExpectAsync<Pong>());
+        Assert.Equal(new Pong("4", "echo"), await second.ExpectAsync<Pong>());
+    }
+
+    [Fact]
     public async Task Ask_works_in_both_directions()
     {
         var echoA = _a.ActorOf(Props.Create(() => new EchoActor()), "echo-a");
