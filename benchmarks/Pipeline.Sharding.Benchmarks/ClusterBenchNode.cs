@@ -40,6 +40,25 @@ public static class ClusterBenchNode
         FailureDetector = new FailureDetectorSettings { AcceptableHeartbeatPause = TimeSpan.FromSeconds(20) },
     };
 
+    /// <summary>
+    /// Warnings to stderr; with SHARDING_BENCH_TRACE=1 also the sharding handoff steps (debug), with millisecond
+    /// wall-clock timestamps so that the lines of all processes can be merged into one timeline.
+    /// </summary>
+    public static bool Trace { get; } = Environment.GetEnvironmentVariable("SHARDING_BENCH_TRACE") == "1";
+
+    public static void ConfigureLogging(ILoggingBuilder b, string process)
+    {
+        b.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff '" + process + "' ";
+            o.UseUtcTimestamp = true;
+        });
+        b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        b.SetMinimumLevel(LogLevel.Warning);
+        if (Trace) b.AddFilter("Pipeline.Sharding", LogLevel.Debug);
+    }
+
     public static async Task<ActorSystem> StartSystemAsync(string directory, ILoggerFactory loggers, params string[] roles)
     {
         var system = ActorSystem.Create("bench", new ActorSystemSettings { LoggerFactory = loggers, Serialization = BenchSerializer.Settings });
@@ -50,7 +69,7 @@ public static class ClusterBenchNode
     /// <summary>The node process: prints "up" once its region runs, and exits when stdin closes.</summary>
     public static async Task<int> RunNodeAsync(string directory, bool reply)
     {
-        using var loggers = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
+        using var loggers = LoggerFactory.Create(b => ConfigureLogging(b, "node-" + Environment.ProcessId));
         await using var store = PersistenceFactory.Create(new PersistenceSettings { Provider = PersistenceProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(directory, "journal.db")}" });
         await store.StartAsync();
         var system = await StartSystemAsync(directory, loggers, Role);
@@ -59,11 +78,48 @@ public static class ClusterBenchNode
         system.ActorOf(Props.Create(() => new CounterActor(counter)), "counter");
         ClusterSharding.Get(system).Start(TypeName, _ => Props.Create(() => new CountingEntity(counter, reply)), Extractor, Sharding);
         Console.WriteLine("up " + ClusterExtension.Get(system).SelfAddress);
+        using var stopProbe = new CancellationTokenSource();
+        var probe = Trace ? ProbeStallsAsync(loggers.CreateLogger("Pipeline.Sharding.Benchmarks.Stalls"), stopProbe.Token) : Task.CompletedTask;
         while (await Console.In.ReadLineAsync() is not null)
         {
         }
+        await stopProbe.CancelAsync();
+        await probe;
         await system.Terminate();
         return 0;
+    }
+
+    /// <summary>Trace only: logs GC pauses and thread-pool wake-ups late by more than 20 ms (stalls of the whole process).</summary>
+    private static async Task ProbeStallsAsync(ILogger log, CancellationToken ct)
+    {
+        var pause = GC.GetTotalPauseDuration();
+        var gen2 = GC.CollectionCount(2);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        while (!ct.IsCancellationRequested)
+        {
+            var before = Stopwatch.GetTimestamp();
+            try
+            {
+                await Task.Delay(10, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var late = Stopwatch.GetElapsedTime(before).TotalMilliseconds - 10;
+            var nowPause = GC.GetTotalPauseDuration();
+            var gcMs = (nowPause - pause).TotalMilliseconds;
+            pause = nowPause;
+            var nowGen2 = GC.CollectionCount(2);
+            var nowCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            if (late > 20 || gcMs > 5)
+            {
+                log.LogWarning("stall probe: woke {Late:0} ms late, process CPU {Cpu:0} ms meanwhile, GC paused {Gc:0.0} ms, gen2 collections {Gen2}, pool threads {Threads}, pool queue {Queued}",
+                    late, (nowCpu - cpu).TotalMilliseconds, gcMs, nowGen2 - gen2, ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount);
+            }
+            cpu = nowCpu;
+            gen2 = nowGen2;
+        }
     }
 
     /// <summary>Starts a node process of this executable.</summary>

@@ -26,7 +26,7 @@ public static class ClusterHandOffPauseBenchmark
         {
             for (var i = 0; i < 2; i++) nodes.Add(ClusterBenchNode.StartNodeProcess(dir, reply: true));
             foreach (var n in nodes) await ClusterBenchNode.WaitUpAsync(n);
-            using var loggers = LoggerFactory.Create(b => b.AddConsole().SetMinimumLevel(LogLevel.Warning));
+            using var loggers = LoggerFactory.Create(b => ClusterBenchNode.ConfigureLogging(b, "driver"));
             var system = await ClusterBenchNode.StartSystemAsync(dir, loggers);
             var proxy = ClusterSharding.Get(system).StartProxy(ClusterBenchNode.TypeName, ClusterBenchNode.Extractor, ClusterBenchNode.Sharding);
             IReadOnlyList<IActorRef> regions = [];
@@ -65,15 +65,28 @@ public static class ClusterHandOffPauseBenchmark
                 var target = alloc.Shards[shard].Equals(regions[0]) ? regions[1] : regions[0];
                 var members = Enumerable.Range(0, Entities).Where(i => ClusterBenchNode.Extractor.ShardId("e" + i) == shard).ToArray();
                 foreach (var i in members) arrivals.ResetMaxGap(i);
+                var wallStart = DateTime.UtcNow;
+                var moveStart = Stopwatch.GetTimestamp();
+                var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
                 await proxy.Ask<RebalancePlan>(new MoveShard(shard, target), TimeSpan.FromSeconds(10));
+                var planned = Stopwatch.GetElapsedTime(moveStart).TotalMilliseconds;
                 while (true)
                 {
                     var now = await proxy.Ask<ShardAllocations>(new GetShardAllocations(), TimeSpan.FromSeconds(10));
                     if (now.InHandOff.Count == 0 && now.Shards[shard].Equals(target)) break;
                     await Task.Delay(5);
                 }
+                var allocated = Stopwatch.GetElapsedTime(moveStart).TotalMilliseconds;
                 await Task.Delay(300); // let the moved entities answer again from the new owner
                 gaps.AddRange(members.Select(arrivals.MaxGapMs));
+                if (ClusterBenchNode.Trace)
+                {
+                    // Per move: when the driver saw the plan and the stored allocation, and the longest gap's start and end
+                    // (relative to MoveShard sent) of the entity with the longest gap; node lines carry wall-clock times.
+                    var worst = members.MaxBy(arrivals.MaxGapMs);
+                    var (gapStart, gapEnd) = arrivals.MaxGapSpan(worst, moveStart);
+                    Console.WriteLine($"move {m} shard {shard} sent {wallStart:HH:mm:ss.fff}: plan +{planned:0.0} ms, allocation seen +{allocated:0.0} ms, worst gap {arrivals.MaxGapMs(worst):0.0} ms (e{worst}: +{gapStart:0.0} .. +{gapEnd:0.0} ms), driver GCs {GC.CollectionCount(0) - gcBefore.Item1}/{GC.CollectionCount(1) - gcBefore.Item2}/{GC.CollectionCount(2) - gcBefore.Item3}");
+                }
             }
             await stop.CancelAsync();
             await sender;
@@ -99,16 +112,29 @@ public static class ClusterHandOffPauseBenchmark
     {
         private readonly long[] _last = new long[entities];
         private readonly long[] _maxGap = new long[entities];
+        private readonly long[] _maxGapEnd = new long[entities];
 
         public void Arrived(int entity)
         {
             var now = Stopwatch.GetTimestamp();
             var last = Volatile.Read(ref _last[entity]);
-            if (last != 0 && now - last > Volatile.Read(ref _maxGap[entity])) Volatile.Write(ref _maxGap[entity], now - last);
+            if (last != 0 && now - last > Volatile.Read(ref _maxGap[entity]))
+            {
+                Volatile.Write(ref _maxGap[entity], now - last);
+                Volatile.Write(ref _maxGapEnd[entity], now);
+            }
             Volatile.Write(ref _last[entity], now);
         }
 
         public void ResetMaxGap(int entity) => Volatile.Write(ref _maxGap[entity], 0);
+
+        /// <summary>The longest gap's start and end in ms after <paramref name="origin"/> (a Stopwatch timestamp).</summary>
+        public (double Start, double End) MaxGapSpan(int entity, long origin)
+        {
+            var end = Volatile.Read(ref _maxGapEnd[entity]);
+            var start = end - Volatile.Read(ref _maxGap[entity]);
+            return ((start - origin) * 1000.0 / Stopwatch.Frequency, (end - origin) * 1000.0 / Stopwatch.Frequency);
+        }
 
         public double MaxGapMs(int entity) => Volatile.Read(ref _maxGap[entity]) * 1000.0 / Stopwatch.Frequency;
     }

@@ -114,6 +114,7 @@ public sealed class ShardCoordinator : PersistentActor
             case GetShardHome g: OnGetShardHome(g.ShardId, Sender); return true;
             case BeginHandOffAck a: OnAck(a); return true;
             case ShardStopped s:
+                Context.Log.LogDebug("ShardStopped {Shard} from {Region}", s.ShardId, Sender.Path);
                 if (_inProgress.TryGetValue(s.ShardId, out var done) && done.HandOffSent) Complete(done, forced: false);
                 return true;
             case HandOffTimedOut t:
@@ -371,6 +372,7 @@ public sealed class ShardCoordinator : PersistentActor
     {
         if (p.PendingAcks.Count > 0 || p.HandOffSent || !_inProgress.ContainsKey(p.ShardId)) return;
         p.HandOffSent = true;
+        Context.Log.LogDebug("All BeginHandOff acks for shard {Shard}: sending HandOff to {Owner}", p.ShardId, p.Owner.Path);
         p.Owner.Tell(new HandOff(p.ShardId), Self);
     }
 
@@ -392,6 +394,7 @@ public sealed class ShardCoordinator : PersistentActor
         {
             PersistEvent(new CoordinatorEvents.ShardHomeAllocated(shardId, target), () =>
             {
+                Context.Log.LogDebug("Shard {Shard} stored at {Target}: broadcasting ShardHome", shardId, target.Path);
                 Broadcast(new ShardHome(shardId, target));
                 foreach (var w in p.WaitingForHome) w.Tell(new ShardHome(shardId, target), Self);
             });

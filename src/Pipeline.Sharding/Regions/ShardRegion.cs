@@ -256,7 +256,7 @@ public sealed class ShardRegion : ActorBase
 
     private void OnShardHome(string shardId, IActorRef home)
     {
-        _handingOff.Remove(shardId);
+        if (_handingOff.Remove(shardId)) Context.Log.LogDebug("Region {Region}: shard {Shard} lives in {Home} after a handoff (messages buffered: {Buffered})", Self.Path, shardId, home.Path, _buffers.Has(shardId));
         if (_local.TryGetValue(shardId, out var stale) && !home.Equals(Self))
         {
             // The coordinator completed a handoff by force (or recovered another view) while our shard still runs:
@@ -286,6 +286,7 @@ public sealed class ShardRegion : ActorBase
             Sender.Tell(new BeginHandOffAck(begin.ShardId, Self), Self);
             return;
         }
+        Context.Log.LogDebug("Region {Region}: BeginHandOff of shard {Shard}", Self.Path, begin.ShardId);
         _homes.Remove(begin.ShardId);
         _handingOff.Add(begin.ShardId);
         begin.Owner.Tell(new BeginHandOffAck(begin.ShardId, Self), Self);
@@ -293,6 +294,7 @@ public sealed class ShardRegion : ActorBase
 
     private void OnHandOff(string shardId)
     {
+        Context.Log.LogDebug("Region {Region}: HandOff of shard {Shard}", Self.Path, shardId);
         _homes.Remove(shardId);
         _handingOff.Add(shardId);
         if (_local.TryGetValue(shardId, out var shard)) shard.Actor.Tell(new HandOff(shardId), Self);
@@ -305,6 +307,7 @@ public sealed class ShardRegion : ActorBase
         _local.Remove(c.ShardId);
         _shardByActor.Remove(shard.Actor);
         _buffers.Prepend(c.ShardId, c.Leftovers);
+        Context.Log.LogDebug("Region {Region}: shard {Shard} stopped ({Leftovers} leftovers); telling the coordinator", Self.Path, c.ShardId, c.Leftovers.Count);
         UpdateLimits();
         Coordinator.Tell(new ShardStopped(c.ShardId), Self);
         MaybeStopLeaving();
