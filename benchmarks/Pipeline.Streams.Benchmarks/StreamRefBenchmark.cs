@@ -90,9 +90,20 @@ internal static class StreamRefBenchmark
         {
             if (message is not NumbersRequest r) return false;
             var sender = Sender;
-            _ = Source.Range(1, r.Count).RunWith(StreamRefs.SourceRef<long>(new StreamRefSettings { BufferCapacity = r.BufferCapacity, MaxBatchSize = r.MaxBatchSize }), materializer)
-                .ContinueWith(t => sender.Tell(new NumbersOffer(t.Result)), TaskScheduler.Default);
+            _ = OfferAsync(Source.Range(1, r.Count).RunWith(StreamRefs.SourceRef<long>(new StreamRefSettings { BufferCapacity = r.BufferCapacity, MaxBatchSize = r.MaxBatchSize }), materializer), sender);
             return true;
+        }
+
+        private static async Task OfferAsync(Task<ISourceRef<long>> offered, IActorRef sender)
+        {
+            try
+            {
+                sender.Tell(new NumbersOffer(await offered));
+            }
+            catch (Exception e)
+            {
+                await Console.Error.WriteLineAsync("stream ref offer failed: " + e);
+            }
         }
     }
 }

@@ -28,9 +28,21 @@ internal static class StreamRefHost
         {
             if (message is not string) return false;
             var sender = Sender;
-            _ = Source.Unfold<long, long>(0L, static n => (n + 1, n)).RunWith(StreamRefs.SourceRef<long>(), materializer)
-                .ContinueWith(t => sender.Tell(t.Result), TaskScheduler.Default);
+            _ = OfferAsync(Source.Unfold<long, long>(0L, static n => (n + 1, n)).RunWith(StreamRefs.SourceRef<long>(), materializer), sender);
             return true;
+        }
+
+        /// <summary>Answers with the ref once materialized; a failure goes to stderr, which the test prints when it times out.</summary>
+        private static async Task OfferAsync(Task<ISourceRef<long>> offered, IActorRef sender)
+        {
+            try
+            {
+                sender.Tell(await offered);
+            }
+            catch (Exception e)
+            {
+                await Console.Error.WriteLineAsync("stream ref offer failed: " + e);
+            }
         }
     }
 }
