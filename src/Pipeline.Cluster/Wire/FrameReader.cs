@@ -76,8 +76,12 @@ internal sealed class FrameReader : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads and dispatches frames until the peer closes the stream or <paramref name="cancellationToken"/> fires.</summary>
-    public async Task RunAsync(IFrameSink sink, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and dispatches frames until the peer closes the stream (true) or <paramref name="cancellationToken"/>
+    /// fires; false when the sink handed reading over to another task (<see cref="IFrameSink.OnReadCompleted"/>),
+    /// which then goes on with this reader.
+    /// </summary>
+    public async Task<bool> RunAsync(IFrameSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sink);
         while (true)
@@ -101,10 +105,11 @@ internal sealed class FrameReader : IAsyncDisposable
             {
                 _reader.AdvanceTo(buffer.Start, buffer.End);
             }
+            if (!sink.OnReadCompleted()) return false;
             if (result.IsCompleted)
             {
                 if (!buffer.IsEmpty) throw new WireProtocolException($"Connection closed inside a frame ({buffer.Length} bytes left over).");
-                return;
+                return true;
             }
         }
     }
