@@ -51,7 +51,7 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
         IsOutbound = isOutbound;
         _settings = settings;
         _owner = owner;
-        Reader = new FrameReader(stream, Math.Min(settings.MaxFrameSize, WireFormat.HandshakeMaxFrameSize), settings.StringTableCapacity);
+        Reader = new FrameReader(stream, Math.Min(settings.MaxFrameSize, WireFormat.HandshakeMaxFrameSize), settings.StringTableCapacity, settings.ReadBufferBytes);
         _turns = new InlineTurnBatch(settings.InlineTurnBudget);
         _buffer = new FrameBuffer(Math.Max(64 * 1024, settings.FlushThresholdBytes * 2));
         _strings = new OutboundStringTable(settings.StringTableCapacity);

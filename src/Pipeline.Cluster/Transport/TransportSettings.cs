@@ -35,6 +35,9 @@ public sealed record TransportSettings
     /// <summary>The writer sends its batch once it holds this many bytes (it also sends whenever the queue runs empty).</summary>
     public int FlushThresholdBytes { get; init; } = 64 * 1024;
 
+    /// <summary>Most bytes a connection's reader takes from the socket in one read (one burst of deliveries).</summary>
+    public int ReadBufferBytes { get; init; } = 64 * 1024;
+
     /// <summary>
     /// How long the writer may wait for more messages before sending a batch below <see cref="FlushThresholdBytes"/>.
     /// Zero (the default) sends as soon as the queue runs empty: batches then form from whatever accumulated
@@ -85,6 +88,7 @@ public sealed record TransportSettings
         Check(MaxFrameSize >= 1024, nameof(MaxFrameSize), "at least 1024 bytes");
         Check(OutboundQueueCapacity >= 1, nameof(OutboundQueueCapacity), "at least 1");
         Check(SystemQueueCapacity >= 1, nameof(SystemQueueCapacity), "at least 1");
+        Check(ReadBufferBytes is >= 4096 and <= 16 * 1024 * 1024, nameof(ReadBufferBytes), "between 4 KiB and 16 MiB");
         Check(FlushThresholdBytes >= 1, nameof(FlushThresholdBytes), "at least 1 byte");
         Check(FlushDelay >= TimeSpan.Zero && FlushDelay <= TimeSpan.FromSeconds(1), nameof(FlushDelay), "between 0 and 1 second");
         Check(InlineTurnBudget >= TimeSpan.Zero && InlineTurnBudget <= TimeSpan.FromSeconds(1), nameof(InlineTurnBudget), "between 0 and 1 second");

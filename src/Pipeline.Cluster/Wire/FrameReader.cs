@@ -18,11 +18,12 @@ internal sealed class FrameReader : IAsyncDisposable
     private readonly InboundStringTable _strings;
     private byte[]? _scratch;
 
-    /// <summary>Creates a reader over <paramref name="stream"/>.</summary>
-    public FrameReader(Stream stream, int maxFrameSize, int stringTableCapacity)
+    /// <summary>Creates a reader over <paramref name="stream"/> that reads up to <paramref name="readBufferSize"/> bytes per socket read.</summary>
+    public FrameReader(Stream stream, int maxFrameSize, int stringTableCapacity, int readBufferSize = 64 * 1024)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFrameSize, 16);
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+        ArgumentOutOfRangeException.ThrowIfLessThan(readBufferSize, 4096);
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: readBufferSize, minimumReadSize: readBufferSize / 4, leaveOpen: true));
         _maxFrameSize = maxFrameSize;
         _strings = new InboundStringTable(stringTableCapacity);
     }
