@@ -11,12 +11,17 @@ internal static class TransportBenchmark
     public const string System = "bench";
     public const string Secret = "benchmark-secret";
 
+    private static int IoKib => int.TryParse(Environment.GetEnvironmentVariable("PIPELINE_BENCH_IO_KIB"), out var kib) && kib >= 4 ? kib : 64;
+
     public static TransportSettings Settings(int port) => new()
     {
         SystemName = System,
         Secret = Secret,
         Port = port,
         OutboundQueueCapacity = 65_536,
+        // PIPELINE_BENCH_IO_KIB: read buffer and flush threshold in KiB, to compare I/O sizes with one build
+        FlushThresholdBytes = IoKib * 1024,
+        ReadBufferBytes = IoKib * 1024,
         OverflowPolicy = OverflowPolicy.DropNewest,
     };
 

@@ -9,6 +9,7 @@ using Pipeline.Cluster.Membership.Store;
 using Pipeline.Cluster.Transport;
 using Pipeline.Cluster.Wire;
 using Pipeline.Cluster.Wire.Protocol;
+using Pipeline.Runtime.Dispatch;
 
 namespace Pipeline.Cluster;
 
@@ -141,6 +142,8 @@ public sealed class ClusterNode : IAsyncDisposable
         }
 
         public void OnEnvelope(UniqueAddress from, in InboundEnvelope envelope) => user.OnEnvelope(from, envelope);
+
+        public void OnEnvelope(UniqueAddress from, in InboundEnvelope envelope, InlineTurnBatch turns) => user.OnEnvelope(from, envelope, turns);
 
         public void OnSystemFrame(UniqueAddress from, SystemFrame frame)
         {

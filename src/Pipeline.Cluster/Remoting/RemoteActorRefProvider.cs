@@ -217,7 +217,12 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
     // ---- inbound --------------------------------------------------------------------------------------------
 
     /// <inheritdoc />
-    public void OnEnvelope(UniqueAddress from, in InboundEnvelope envelope)
+    public void OnEnvelope(UniqueAddress from, in InboundEnvelope envelope) => Deliver(from, envelope, null);
+
+    /// <inheritdoc />
+    public void OnEnvelope(UniqueAddress from, in InboundEnvelope envelope, InlineTurnBatch turns) => Deliver(from, envelope, turns);
+
+    private void Deliver(UniqueAddress from, in InboundEnvelope envelope, InlineTurnBatch? turns)
     {
         object message;
         try
@@ -245,7 +250,8 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
         // likewise the target: a live local actor cached beside its path's string-table entry
         if (envelope.CachedTarget is InternalActorRef cached && !cached.IsTerminated)
         {
-            cached.Tell(message, sender);
+            if (turns is null) cached.Tell(message, sender);
+            else turns.Tell(cached, message, sender);
             return;
         }
         var target = envelope.TargetPath;
@@ -261,7 +267,8 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
             return;
         }
         if (recipient is not PromiseActorRef) envelope.CacheTarget(recipient);
-        recipient.Tell(message, sender);
+        if (turns is null) recipient.Tell(message, sender);
+        else turns.Tell(recipient, message, sender);
     }
 
     private object Deserialize(int serializerId, string manifest, ReadOnlySpan<byte> payload)

@@ -31,6 +31,8 @@ public sealed class ClusterTransport : IAsyncDisposable
     private TransportMetrics? _metrics;
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
+    private Task _readerGuard = Task.CompletedTask;
+    private long _readersTakenOver;
     private volatile bool _blackholed;
     private int _disposed;
 
@@ -60,6 +62,12 @@ public sealed class ClusterTransport : IAsyncDisposable
     /// <summary>Frames and socket writes of the open connections so far (benchmarks read how well writes batch).</summary>
     internal (long Frames, long Writes) WriteCounters() =>
         (_readers.Keys.Sum(c => c.FramesWritten), _readers.Keys.Sum(c => c.SocketWrites));
+
+    /// <summary>Actor turns the open connections' readers ran on their own threads so far.</summary>
+    internal long InlineTurns() => _readers.Keys.Sum(c => c.InlineTurns);
+
+    /// <summary>Readers replaced so far because an actor turn they ran held them too long.</summary>
+    internal long ReadersTakenOver => Interlocked.Read(ref _readersTakenOver);
 
     /// <summary>How many strings each open connection's writer has indexed (tests check what gets indexed).</summary>
     internal IReadOnlyList<int> StringTableCounts() => _readers.Keys.Select(c => c.OutboundStrings).ToList();
@@ -91,6 +99,7 @@ public sealed class ClusterTransport : IAsyncDisposable
         _handshake = new HandshakeProtocol(new HandshakeIdentity(LocalAddress, _settings.Secret, _settings.ProtocolVersion), _settings.MaxFrameSize);
         _metrics = new TransportMetrics(LocalAddress.ToString(), QueueDepths, QueueDrops);
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
+        if (_settings.InlineTurnBudget > TimeSpan.Zero) _readerGuard = Task.Run(GuardReadersAsync, CancellationToken.None);
         _logger.LogInformation("Cluster transport {Address} listening{Tls}", LocalAddress, _settings.Tls is null ? "" : " with TLS");
         return Task.CompletedTask;
     }
@@ -180,6 +189,7 @@ public sealed class ClusterTransport : IAsyncDisposable
         await Task.WhenAny(flushed, Task.Delay(_settings.ShutdownFlushTimeout)).ConfigureAwait(false);
         await _shutdown.CancelAsync().ConfigureAwait(false);
         await _acceptLoop.ConfigureAwait(false);
+        await _readerGuard.ConfigureAwait(false);
         foreach (var connection in _readers.Keys) await connection.CloseAsync().ConfigureAwait(false);
         await Task.WhenAll(_readers.Values).ConfigureAwait(false);
         _metrics?.Dispose();
@@ -409,7 +419,7 @@ public sealed class ClusterTransport : IAsyncDisposable
             _logger.LogInformation("{Peer} restarted as a new incarnation {New}", old, connection.Remote);
             Handler.OnDisassociated(old, "the node restarted as a new incarnation");
         }
-        _readers[connection] = Task.Run(() => ReadLoopAsync(connection, association), CancellationToken.None);
+        StartReading(connection, association);
         if (loser is not null)
         {
             _logger.LogDebug("Duplicate connection with {Peer}: keeping the current one", connection.Remote);
@@ -474,12 +484,48 @@ public sealed class ClusterTransport : IAsyncDisposable
         return connection.IsOutbound == localIsLower;
     }
 
+    private void StartReading(Connection connection, Association association) =>
+        _readers[connection] = Task.Run(() => ReadLoopAsync(connection, association), CancellationToken.None);
+
+    /// <summary>
+    /// Watches the connections' readers: a reader that runs actors' turns inline (see
+    /// <see cref="TransportSettings.InlineTurnBudget"/>) and is held by one turn for longer than
+    /// <see cref="TransportSettings.InlineTurnStallTimeout"/> is replaced by a new reading task, so that heartbeats
+    /// and every other actor's messages keep flowing while a blocking actor finishes its turn.
+    /// </summary>
+    private async Task GuardReadersAsync()
+    {
+        var stall = _settings.InlineTurnStallTimeout;
+        using var timer = new PeriodicTimer(stall / 2);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_shutdown.Token).ConfigureAwait(false))
+            {
+                foreach (var connection in _readers.Keys)
+                {
+                    if (!connection.TryTakeOverStuckReader(stall, out var actor) || connection.Association is not { } association) continue;
+                    _metrics?.ReaderTakenOver();
+                    Interlocked.Increment(ref _readersTakenOver);
+                    _logger.LogWarning(
+                        "A turn of {Actor}, run by the reader of the connection with {Peer}, took longer than {Stall} ms; reading goes on in a new task. Actors that block belong on their own dispatcher (e.g. pinned)",
+                        actor?.ToString() ?? "an actor", connection.Remote, (int)stall.TotalMilliseconds);
+                    StartReading(connection, association);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the transport stops
+        }
+    }
+
     private async Task ReadLoopAsync(Connection connection, Association association)
     {
         var reason = "peer closed the connection";
         try
         {
-            await connection.Reader.RunAsync(connection, _shutdown.Token).ConfigureAwait(false);
+            // false: a stuck turn made the guard hand reading to a new task, which owns the connection from here on
+            if (!await connection.Reader.RunAsync(connection, _shutdown.Token).ConfigureAwait(false)) return;
         }
         catch (WireProtocolException ex)
         {

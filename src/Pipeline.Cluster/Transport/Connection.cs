@@ -3,27 +3,44 @@ using Pipeline.Cluster.Addressing;
 using Pipeline.Cluster.Handshake;
 using Pipeline.Cluster.Wire;
 using Pipeline.Cluster.Wire.Protocol;
+using Pipeline.Runtime.Actors;
+using Pipeline.Runtime.Dispatch;
 
 namespace Pipeline.Cluster.Transport;
 
 /// <summary>
-/// One TCP (or TLS) connection to a peer: its frame reader, and once adopted by an association, a writer that
-/// drains the association's queue in batches into pooled buffers, one socket write per batch.
+/// One TCP (or TLS) connection to a peer: its frame reader, and once adopted by an association, the drainer of
+/// the association's queue, encoding batches into one pooled buffer, one socket write per batch.
+/// <para>
+/// Threading: the reading task decodes a whole read, delivers it (claiming idle local actors' turns), runs those
+/// turns itself, and then writes what they queued for this peer in the same pass, so that under a steady
+/// exchange one thread per connection reads, runs the actors and writes, without waking any other. Messages
+/// queued from other threads start a drain on the thread pool, which spins briefly for more before it stops.
+/// A write that cannot complete at once is awaited off the reading task (the reader never waits for the
+/// peer to read, so two nodes cannot deadlock writing to each other).
+/// </para>
 /// </summary>
-internal sealed class Connection : IFrameSink
+internal sealed class Connection : IFrameSink, IOutboundDrainer
 {
-    // how many times the writer looks for more work before it parks (SpinWait: short spins, then yields)
-    private const int WriterSpinIterations = 20;
+    // how many times a drain looks for more work before it stops (SpinWait: short spins, then yields)
+    private const int DrainSpinIterations = 20;
+    // rounds of queued work a reader writes inline before it hands the rest to a drain on the thread pool
+    private const int InlineDrainRounds = 4;
     private readonly Socket _socket;
     private readonly ClusterTransport _owner;
     private readonly TransportSettings _settings;
-    private readonly CancellationTokenSource _stopWriting = new();
-    private Task _writer = Task.CompletedTask;
+    private InlineTurnBatch _turns;
+    private long _retiredTurns;
+    private readonly SemaphoreSlim _finalWrites = new(1, 1);
+    private readonly FrameBuffer _buffer;
+    private readonly OutboundStringTable _strings;
+    private readonly SystemFrame[] _systems = new SystemFrame[64];
+    private RingBuffer<OutboundMessage>? _taken;
+    private OutboundQueue? _queue;
     private Association? _association;
-    private volatile bool _drainOnStop;
-    private volatile SystemFrame? _farewell;
     private int _closed;
-    private OutboundStringTable? _outboundStrings;
+    private volatile bool _retiring;
+    private bool _bufferReleased;
     private long _socketWrites;
     private long _framesWritten;
 
@@ -34,7 +51,10 @@ internal sealed class Connection : IFrameSink
         IsOutbound = isOutbound;
         _settings = settings;
         _owner = owner;
-        Reader = new FrameReader(stream, Math.Min(settings.MaxFrameSize, WireFormat.HandshakeMaxFrameSize), settings.StringTableCapacity);
+        Reader = new FrameReader(stream, Math.Min(settings.MaxFrameSize, WireFormat.HandshakeMaxFrameSize), settings.StringTableCapacity, settings.ReadBufferBytes);
+        _turns = new InlineTurnBatch(settings.InlineTurnBudget);
+        _buffer = new FrameBuffer(Math.Max(64 * 1024, settings.FlushThresholdBytes * 2));
+        _strings = new OutboundStringTable(settings.StringTableCapacity);
     }
 
     public Stream Stream { get; }
@@ -50,39 +70,79 @@ internal sealed class Connection : IFrameSink
     /// <summary>The association this connection reports to (set when the handshake completes).</summary>
     public void Attach(Association association) => _association = association;
 
+    /// <summary>The association this connection reports to, once the handshake completed.</summary>
+    public Association? Association => _association;
+
     /// <summary>Starts draining <paramref name="queue"/> onto the socket once <paramref name="after"/> completes.</summary>
-    public void StartWriter(OutboundQueue queue, Task after) => _writer = Task.Run(async () =>
+    public void StartWriter(OutboundQueue queue, Task after)
     {
-        await after.ConfigureAwait(false);
-        await WriteLoopAsync(queue, _stopWriting.Token).ConfigureAwait(false);
-    });
+        _queue = queue;
+        if (after.IsCompletedSuccessfully) queue.Attach(this);
+        else _ = AttachAfterAsync(queue, after);
+    }
+
+    private async Task AttachAfterAsync(OutboundQueue queue, Task after)
+    {
+        try
+        {
+            await after.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // the previous connection failed while retiring: its queue is free all the same
+        }
+        if (Volatile.Read(ref _closed) != 0 || _retiring) return;
+        try
+        {
+            queue.Attach(this);
+        }
+        catch (InvalidOperationException ex)
+        {
+            _owner.OnWriterFailed(this, ex);
+        }
+    }
 
     /// <summary>
-    /// Stops the writer, then half-closes so the peer's reader ends cleanly. By default it sends only what it
+    /// Stops writing, then half-closes so the peer's reader ends cleanly. By default it sends only what it
     /// already took (another connection takes over the queue); <paramref name="drainQueue"/> sends everything
     /// still queued first, and <paramref name="farewell"/> is written last (a Disconnect on shutdown).
     /// </summary>
     public async Task RetireAsync(bool drainQueue = false, SystemFrame? farewell = null)
     {
-        _drainOnStop = drainQueue;
-        _farewell = farewell;
-        await _stopWriting.CancelAsync().ConfigureAwait(false);
-        await _writer.ConfigureAwait(false);
+        _retiring = true;
+        if (_queue is { } queue) await queue.DetachAsync(this).ConfigureAwait(false);
+        await _finalWrites.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (_bufferReleased) return;
+            while (drainQueue && _queue is { } q && q.HasWorkHint)
+            {
+                var pending = Pump(holdPartial: false);
+                if (!pending.IsCompleted) await AwaitWriteAsync(pending).ConfigureAwait(false);
+                else pending.GetAwaiter().GetResult();
+            }
+            if (farewell is not null)
+            {
+                _buffer.WriteSystem(farewell, _settings.MaxFrameSize);
+                await AwaitWriteAsync(StartWrite()).ConfigureAwait(false);
+            }
+            await Stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             _socket.Shutdown(SocketShutdown.Send);
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or ArgumentException)
         {
             // already closed by the peer
         }
+        finally
+        {
+            _finalWrites.Release();
+        }
     }
 
-    /// <summary>Closes the socket at once (reader and writer fail and end).</summary>
+    /// <summary>Closes the socket at once (reader and writes fail and end).</summary>
     public async Task CloseAsync()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
-        await _stopWriting.CancelAsync().ConfigureAwait(false);
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -92,14 +152,64 @@ internal sealed class Connection : IFrameSink
             // the peer closed first
         }
         _socket.Dispose();
-        await _writer.ConfigureAwait(false);
+        // a drain in progress fails on the closed socket and lets go of the queue
+        if (_queue is { } queue) await queue.DetachAsync(this).ConfigureAwait(false);
+        await _finalWrites.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_bufferReleased)
+            {
+                _bufferReleased = true;
+                _buffer.Dispose();
+            }
+        }
+        finally
+        {
+            _finalWrites.Release();
+        }
         await Stream.DisposeAsync().ConfigureAwait(false);
     }
 
     public void OnEnvelope(in InboundEnvelope envelope)
     {
         if (_owner.IsBlackholed) return;
-        _owner.Handler.OnEnvelope(Remote, envelope);
+        _owner.Handler.OnEnvelope(Remote, envelope, _turns);
+    }
+
+    /// <summary>
+    /// After a read: runs the turns of the actors it woke, then writes what they queued for this peer from this
+    /// thread (a drain reserved before the turns, so their sends wake nobody). False when a turn held this
+    /// thread so long that another task took over reading (<see cref="TryTakeOverStuckReader"/>).
+    /// </summary>
+    public bool OnReadCompleted()
+    {
+        var turns = _turns;
+        if (turns.Count == 0) return true;
+        var queue = _queue;
+        var reserved = queue is not null && queue.TryReserve(this);
+        if (!turns.Run()) return false;
+        if (reserved && queue!.TryClaimReservation(this)) DrainInline(queue);
+        return true;
+    }
+
+    /// <summary>Actor turns this connection's readers ran on their own thread so far.</summary>
+    public long InlineTurns => _retiredTurns + _turns.TurnsRun;
+
+    /// <summary>
+    /// Called by the transport's guard: when an actor's turn has held the reading thread longer than
+    /// <paramref name="stall"/>, the actors still waiting in that read's batch go to their dispatchers, the
+    /// reserved drain is released, and the caller starts a new reading task (true). The stuck thread stops
+    /// reading when its turn returns. The actor that held it is returned for the log.
+    /// </summary>
+    public bool TryTakeOverStuckReader(TimeSpan stall, out ActorPath? stuckActor)
+    {
+        var turns = _turns;
+        stuckActor = turns.CurrentActor;
+        if (!turns.TryAbandon(stall)) return false;
+        _retiredTurns += turns.TurnsRun;
+        _turns = new InlineTurnBatch(_settings.InlineTurnBudget);
+        _queue?.RevokeReservation(this);
+        return true;
     }
 
     public void OnSystemFrame(SystemFrame frame)
@@ -131,22 +241,19 @@ internal sealed class Connection : IFrameSink
     public long SocketWrites => Interlocked.Read(ref _socketWrites);
 
     /// <summary>Strings this connection's writer has indexed so far (tests check what gets indexed).</summary>
-    public int OutboundStrings => _outboundStrings?.Count ?? 0;
+    public int OutboundStrings => _strings.Count;
 
     /// <summary>Frames encoded so far.</summary>
     public long FramesWritten => Interlocked.Read(ref _framesWritten);
 
-    private async ValueTask WriteAsync(FrameBuffer buffer)
-    {
-        await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);
-        buffer.Reset();
-        Interlocked.Increment(ref _socketWrites);
-    }
+    /// <summary>Starts a drain on the thread pool (the queue calls this when work arrives and nobody drains).</summary>
+    public void ScheduleDrain() =>
+        ThreadPool.UnsafeQueueUserWorkItem(static connection => _ = connection.DrainAsync(default, writePending: false), this, preferLocal: false);
 
-    private void EncodeSystem(FrameBuffer buffer, SystemFrame[] systems, int systemCount, int maxFrame)
+    private void EncodeSystem(int systemCount, int maxFrame)
     {
-        for (var i = 0; i < systemCount; i++) buffer.WriteSystem(systems[i], maxFrame);
-        Array.Clear(systems, 0, systemCount);
+        for (var i = 0; i < systemCount; i++) _buffer.WriteSystem(_systems[i], maxFrame);
+        Array.Clear(_systems, 0, systemCount);
         Interlocked.Add(ref _framesWritten, systemCount);
     }
 
@@ -154,9 +261,10 @@ internal sealed class Connection : IFrameSink
     /// Encodes taken user messages in place (oldest first, removing each) until none is left (false) or the buffer
     /// reached <paramref name="threshold"/> bytes (true: write it, then call again).
     /// </summary>
-    private bool EncodeUsers(FrameBuffer buffer, OutboundStringTable strings, RingBuffer<OutboundMessage> taken, int maxFrame, int threshold)
+    private bool EncodeUsers(RingBuffer<OutboundMessage> taken, int maxFrame, int threshold)
     {
         var encoded = 0;
+        var buffer = _buffer;
         try
         {
             while (taken.Count > 0)
@@ -164,9 +272,9 @@ internal sealed class Connection : IFrameSink
                 ref readonly var message = ref taken.Oldest;
                 if (message.Serializer is not { } serializer)
                 {
-                    buffer.WriteEnvelope(message, strings, maxFrame);
+                    buffer.WriteEnvelope(message, _strings, maxFrame);
                 }
-                else if (buffer.TryWriteSerializedEnvelope(message, strings, maxFrame) is { } error)
+                else if (buffer.TryWriteSerializedEnvelope(message, _strings, maxFrame) is { } error)
                 {
                     // this message alone is refused (its sender learns through the serializer); the connection goes on
                     try
@@ -190,92 +298,142 @@ internal sealed class Connection : IFrameSink
         }
     }
 
+    private ValueTask StartWrite()
+    {
+        Interlocked.Increment(ref _socketWrites);
+        return Stream.WriteAsync(_buffer.Written, CancellationToken.None);
+    }
+
+    private async ValueTask AwaitWriteAsync(ValueTask write)
+    {
+        await write.ConfigureAwait(false);
+        _buffer.Reset();
+    }
+
+    /// <summary>
+    /// Moves queued frames into the buffer and onto the socket until the queue is found empty and the buffer is
+    /// written (a completed result), or a write cannot complete at once (returned pending: the caller awaits it,
+    /// resets the buffer, and calls again). With <paramref name="holdPartial"/>, a last buffer below the flush
+    /// threshold is left unwritten (the caller lingers for more).
+    /// </summary>
+    private ValueTask Pump(bool holdPartial)
+    {
+        var queue = _queue!;
+        var threshold = _settings.FlushThresholdBytes;
+        var maxFrame = _settings.MaxFrameSize;
+        while (true)
+        {
+            var systemCount = queue.DrainSystem(_systems);
+            if (systemCount > 0) EncodeSystem(systemCount, maxFrame);
+            var taken = _taken ??= queue.TakeUsers();
+            if (taken is not null)
+            {
+                var more = EncodeUsers(taken, maxFrame, threshold);
+                if (!more)
+                {
+                    _taken = null;
+                    queue.ReturnUsers(taken);
+                }
+            }
+            else if (systemCount == 0)
+            {
+                // nothing queued any more: write what is buffered
+                if (_buffer.Length == 0 || holdPartial) return default;
+                var last = StartWrite();
+                if (!last.IsCompleted) return last;
+                last.GetAwaiter().GetResult();
+                _buffer.Reset();
+                return default;
+            }
+            if (_buffer.Length < threshold) continue;
+            var write = StartWrite();
+            if (!write.IsCompleted) return write;
+            write.GetAwaiter().GetResult();
+            _buffer.Reset();
+        }
+    }
+
+    /// <summary>Drains on the reading thread; a write that cannot complete at once, or a queue that keeps filling, goes on in <see cref="DrainAsync"/>.</summary>
+    private void DrainInline(OutboundQueue queue)
+    {
+        try
+        {
+            for (var round = 1; ; round++)
+            {
+                var pending = Pump(holdPartial: false);
+                if (!pending.IsCompleted)
+                {
+                    _ = DrainAsync(pending, writePending: true);
+                    return;
+                }
+                pending.GetAwaiter().GetResult();
+                if (!queue.ContinueDraining(this)) return;
+                if (round == InlineDrainRounds)
+                {
+                    // other threads keep queueing for this peer: let a pool thread go on while this one reads
+                    ScheduleDrain();
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or ArgumentException)
+        {
+            Fail(ex);
+        }
+    }
+
+    private async Task DrainAsync(ValueTask first, bool writePending)
+    {
+        var queue = _queue!;
+        var linger = _settings.FlushDelay;
+        var lingered = false;
+        try
+        {
+            if (writePending) await AwaitWriteAsync(first).ConfigureAwait(false);
+            while (true)
+            {
+                var pending = Pump(holdPartial: linger > TimeSpan.Zero && !lingered);
+                if (!pending.IsCompleted)
+                {
+                    await AwaitWriteAsync(pending).ConfigureAwait(false);
+                    continue;
+                }
+                pending.GetAwaiter().GetResult();
+                if (_buffer.Length > 0)
+                {
+                    // wait a moment for more messages to share this socket write
+                    lingered = true;
+                    await Task.Delay(linger, CancellationToken.None).ConfigureAwait(false);
+                    continue;
+                }
+                lingered = false;
+                // between bursts, look again for a moment before stopping: the next drain would cost a wake-up
+                // (a thread-pool work item and often a thread switch), and under a steady stream the next message
+                // comes within microseconds
+                SpinForWork(queue);
+                if (!queue.ContinueDraining(this)) return;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or ArgumentException)
+        {
+            Fail(ex);
+        }
+    }
+
+    private void Fail(Exception error)
+    {
+        _queue?.ReleaseAfterFailure(this);
+        _owner.OnWriterFailed(this, error);
+    }
+
     /// <summary>Spins (yielding the core after the first rounds) until something is queued or the spin limit is reached.</summary>
     private static void SpinForWork(OutboundQueue queue)
     {
         var spinner = default(SpinWait);
-        for (var i = 0; i < WriterSpinIterations; i++)
+        for (var i = 0; i < DrainSpinIterations; i++)
         {
             if (queue.HasWorkHint) return;
             spinner.SpinOnce(sleep1Threshold: -1);
-        }
-    }
-
-    private async Task WriteLoopAsync(OutboundQueue queue, CancellationToken stop)
-    {
-        using var buffer = new FrameBuffer(Math.Max(64 * 1024, _settings.FlushThresholdBytes * 2));
-        var strings = _outboundStrings = new OutboundStringTable(_settings.StringTableCapacity);
-        var systems = new SystemFrame[64];
-        var threshold = _settings.FlushThresholdBytes;
-        var maxFrame = _settings.MaxFrameSize;
-        var linger = _settings.FlushDelay;
-        using var wake = stop.Register(static state => ((OutboundQueue)state!).WakeWriter(), queue);
-        try
-        {
-            while (true)
-            {
-                // no allocation per wait beyond the queue's signal: stopping wakes the writer through the registration;
-                // a stop that came before the wait existed is seen here (the token is set before it wakes anyone)
-                // between bursts, look again for a moment before parking: a writer that parks costs a wake-up (a
-                // thread-pool work item and often a thread switch) on the next send, which under a steady stream
-                // comes within microseconds
-                if (!stop.IsCancellationRequested) SpinForWork(queue);
-                var wait = queue.WaitAsync(CancellationToken.None);
-                if (!wait.IsCompleted && stop.IsCancellationRequested) break;
-                await wait.ConfigureAwait(false);
-                if (stop.IsCancellationRequested) break;
-                var lingered = false;
-                while (true)
-                {
-                    var systemCount = queue.DrainSystem(systems);
-                    var taken = queue.TakeUsers();
-                    if (systemCount == 0 && taken is null)
-                    {
-                        // optionally wait a moment for more messages to share this socket write
-                        if (lingered || linger <= TimeSpan.Zero || buffer.Length == 0 || buffer.Length >= threshold) break;
-                        lingered = true;
-                        await Task.Delay(linger, CancellationToken.None).ConfigureAwait(false);
-                        continue;
-                    }
-                    EncodeSystem(buffer, systems, systemCount, maxFrame);
-                    if (taken is not null)
-                    {
-                        // encode in place, one socket write per threshold's worth
-                        while (EncodeUsers(buffer, strings, taken, maxFrame, threshold))
-                            await WriteAsync(buffer).ConfigureAwait(false);
-                        queue.ReturnUsers(taken);
-                    }
-                    if (buffer.Length >= threshold) await WriteAsync(buffer).ConfigureAwait(false);
-                    if (stop.IsCancellationRequested) break;
-                }
-                if (buffer.Length > 0)
-                {
-                    await WriteAsync(buffer).ConfigureAwait(false);
-                    await Stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-            // stopped: on a graceful shutdown send what is still queued, then the farewell frame
-            while (_drainOnStop)
-            {
-                var systemCount = queue.DrainSystem(systems);
-                var taken = queue.TakeUsers();
-                if (systemCount == 0 && taken is null) break;
-                EncodeSystem(buffer, systems, systemCount, maxFrame);
-                if (taken is not null)
-                {
-                    while (EncodeUsers(buffer, strings, taken, maxFrame, threshold))
-                        await WriteAsync(buffer).ConfigureAwait(false);
-                    queue.ReturnUsers(taken);
-                }
-                await WriteAsync(buffer).ConfigureAwait(false);
-            }
-            if (_farewell is { } farewell) buffer.WriteSystem(farewell, maxFrame);
-            if (buffer.Length > 0) await Stream.WriteAsync(buffer.Written, CancellationToken.None).ConfigureAwait(false);
-            await Stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or ArgumentException)
-        {
-            _owner.OnWriterFailed(this, ex);
         }
     }
 }

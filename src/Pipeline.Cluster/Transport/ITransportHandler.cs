@@ -1,6 +1,7 @@
 using Pipeline.Cluster.Addressing;
 using Pipeline.Cluster.Wire;
 using Pipeline.Cluster.Wire.Protocol;
+using Pipeline.Runtime.Dispatch;
 
 namespace Pipeline.Cluster.Transport;
 
@@ -12,6 +13,12 @@ public interface ITransportHandler
 {
     /// <summary>A user message from <paramref name="from"/>; the payload is valid only during the call.</summary>
     void OnEnvelope(UniqueAddress from, in InboundEnvelope envelope);
+
+    /// <summary>
+    /// A user message from <paramref name="from"/> delivered as part of one read's burst: a local actor it wakes may
+    /// be claimed into <paramref name="turns"/>, which the reading task runs when the read is decoded.
+    /// </summary>
+    void OnEnvelope(UniqueAddress from, in InboundEnvelope envelope, InlineTurnBatch turns) => OnEnvelope(from, envelope);
 
     /// <summary>A system frame (heartbeat response, watch, unwatch, terminated, disconnect) from <paramref name="from"/>.
     /// Heartbeats themselves are answered by the transport.</summary>

@@ -9,6 +9,14 @@ namespace Pipeline.Cluster.Transport;
 /// traffic. Many producers, one consumer (the connection's writer). The writer takes every queued user message
 /// at once by swapping the ring for an empty one (constant time under the lock, so producers hardly wait) and
 /// encodes the entries in place; rings grow with the backlog, so an idle peer costs little memory.
+/// <para>
+/// The queue also decides who drains it. One drainer (the current connection) is attached at a time, and at most
+/// one thread drains at once: the first message queued while nobody drains asks the drainer to start
+/// (<see cref="IOutboundDrainer.ScheduleDrain"/>); the drain goes on until it finds the queue empty, decided under
+/// the same lock as every enqueue, so no message is left behind. A connection's reader may reserve the next drain
+/// before it runs the actors a read woke up (<see cref="TryReserve"/>), so that their replies leave in one write
+/// from the reader's own thread instead of waking another.
+/// </para>
 /// </summary>
 public sealed class OutboundQueue
 {
@@ -19,7 +27,10 @@ public sealed class OutboundQueue
     private readonly RingBuffer<SystemFrame> _system;
     private readonly OverflowPolicy _policy;
     private readonly string _peer;
-    private TaskCompletionSource? _waiter;
+    private IOutboundDrainer? _drainer;
+    private DrainState _drainState;
+    private bool _detachRequested;
+    private TaskCompletionSource? _detached;
     private long _droppedNewest;
     private long _droppedOldest;
     private long _rejected;
@@ -59,10 +70,12 @@ public sealed class OutboundQueue
     /// <summary>True when something may be queued (read without the lock: a hint for a writer deciding whether to park).</summary>
     internal bool HasWorkHint => Volatile.Read(ref _user).Count > 0 || _system.Count > 0;
 
+    private bool HasWorkLocked => _user.Count > 0 || _system.Count > 0;
+
     /// <summary>Queues a user message, applying the overflow policy when full.</summary>
     public EnqueueResult Enqueue(in OutboundMessage message)
     {
-        TaskCompletionSource? waiter;
+        IOutboundDrainer? drainer;
         EnqueueResult result;
         lock (_gate)
         {
@@ -88,10 +101,9 @@ public sealed class OutboundQueue
                 result = EnqueueResult.Enqueued;
             }
             _user.Add(message);
-            waiter = _waiter;
-            _waiter = null;
+            drainer = WakeLocked();
         }
-        waiter?.TrySetResult();
+        drainer?.ScheduleDrain();
         return result;
     }
 
@@ -99,7 +111,7 @@ public sealed class OutboundQueue
     public bool EnqueueSystem(SystemFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        TaskCompletionSource? waiter;
+        IOutboundDrainer? drainer;
         lock (_gate)
         {
             if (_system.IsFull)
@@ -108,10 +120,9 @@ public sealed class OutboundQueue
                 return false;
             }
             _system.Add(frame);
-            waiter = _waiter;
-            _waiter = null;
+            drainer = WakeLocked();
         }
-        waiter?.TrySetResult();
+        drainer?.ScheduleDrain();
         return true;
     }
 
@@ -155,27 +166,146 @@ public sealed class OutboundQueue
         lock (_gate) _spare ??= drained;
     }
 
-    /// <summary>Completes when something is queued (immediately if something already is).</summary>
-    internal Task WaitAsync(CancellationToken cancellationToken)
+    // ---- who drains --------------------------------------------------------------------------------------
+
+    /// <summary>The drainer to start now (the state is Draining from here on), or null when a drain runs or is reserved.</summary>
+    private IOutboundDrainer? WakeLocked()
     {
-        TaskCompletionSource waiter;
-        lock (_gate)
-        {
-            if (_user.Count > 0 || _system.Count > 0) return Task.CompletedTask;
-            waiter = _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-        return cancellationToken.CanBeCanceled ? waiter.Task.WaitAsync(cancellationToken) : waiter.Task;
+        if (_drainState != DrainState.Idle || _drainer is null) return null;
+        _drainState = DrainState.Draining;
+        return _drainer;
     }
 
-    /// <summary>Completes the pending <see cref="WaitAsync"/>, if any, with nothing queued (a writer that stops uses it).</summary>
-    internal void WakeWriter()
+    /// <summary>Makes <paramref name="drainer"/> the one that drains this queue, starting it if work is waiting.</summary>
+    internal void Attach(IOutboundDrainer drainer)
     {
-        TaskCompletionSource? waiter;
+        ArgumentNullException.ThrowIfNull(drainer);
+        IOutboundDrainer? start;
         lock (_gate)
         {
-            waiter = _waiter;
-            _waiter = null;
+            if (_drainer is not null) throw new InvalidOperationException($"The queue to {_peer} already has a drainer.");
+            _drainer = drainer;
+            _detachRequested = false;
+            _drainState = DrainState.Idle;
+            start = HasWorkLocked ? WakeLocked() : null;
         }
-        waiter?.TrySetResult();
+        start?.ScheduleDrain();
+    }
+
+    /// <summary>
+    /// Stops <paramref name="drainer"/> from draining this queue: completes once a drain in progress has written
+    /// what it took (what is still queued stays for the next drainer).
+    /// </summary>
+    internal Task DetachAsync(IOutboundDrainer drainer)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_drainer, drainer)) return Task.CompletedTask;
+            if (_drainState != DrainState.Draining)
+            {
+                _drainer = null;
+                _drainState = DrainState.Idle;
+                return Task.CompletedTask;
+            }
+            _detachRequested = true;
+            return (_detached ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
+    /// <summary>
+    /// Reserves the next drain for <paramref name="drainer"/>'s own thread (a reader about to run the actors a read
+    /// woke up): until <see cref="TryClaimReservation"/>, new messages queue without starting a drain. False when a
+    /// drain is already running (it will pick up what the actors send).
+    /// </summary>
+    internal bool TryReserve(IOutboundDrainer drainer)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_drainer, drainer) || _drainState != DrainState.Idle || _detachRequested) return false;
+            _drainState = DrainState.Reserved;
+            return true;
+        }
+    }
+
+    /// <summary>Turns a reservation into a drain on the calling thread; false when the reservation was revoked.</summary>
+    internal bool TryClaimReservation(IOutboundDrainer drainer)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_drainer, drainer) || _drainState != DrainState.Reserved) return false;
+            _drainState = DrainState.Draining;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Ends a reservation held too long (its reader is stuck in an actor's turn): whatever was queued meanwhile is
+    /// drained the usual way. False when there was no reservation any more.
+    /// </summary>
+    internal bool RevokeReservation(IOutboundDrainer drainer)
+    {
+        IOutboundDrainer? start;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_drainer, drainer) || _drainState != DrainState.Reserved) return false;
+            _drainState = DrainState.Idle;
+            start = HasWorkLocked ? WakeLocked() : null;
+        }
+        start?.ScheduleDrain();
+        return true;
+    }
+
+    /// <summary>
+    /// Asked by the draining thread after it wrote everything it took: true to go on (more is queued); false when it
+    /// must stop, either because the queue is empty (the queue is idle now and the next message starts a drain) or
+    /// because the drainer was detached.
+    /// </summary>
+    internal bool ContinueDraining(IOutboundDrainer drainer)
+    {
+        TaskCompletionSource? detached = null;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_drainer, drainer)) return false;
+            if (_detachRequested)
+            {
+                detached = DetachLocked();
+            }
+            else
+            {
+                if (HasWorkLocked) return true;
+                _drainState = DrainState.Idle;
+            }
+        }
+        detached?.TrySetResult();
+        return false;
+    }
+
+    /// <summary>The draining thread failed (the connection is lost): <paramref name="drainer"/> is detached at once.</summary>
+    internal void ReleaseAfterFailure(IOutboundDrainer drainer)
+    {
+        TaskCompletionSource? detached;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_drainer, drainer)) return;
+            detached = DetachLocked();
+        }
+        detached?.TrySetResult();
+    }
+
+    private TaskCompletionSource? DetachLocked()
+    {
+        var detached = _detached;
+        _detached = null;
+        _detachRequested = false;
+        _drainer = null;
+        _drainState = DrainState.Idle;
+        return detached;
+    }
+
+    private enum DrainState
+    {
+        Idle,
+        Draining,
+        Reserved,
     }
 }

@@ -35,12 +35,29 @@ public sealed record TransportSettings
     /// <summary>The writer sends its batch once it holds this many bytes (it also sends whenever the queue runs empty).</summary>
     public int FlushThresholdBytes { get; init; } = 64 * 1024;
 
+    /// <summary>Most bytes a connection's reader takes from the socket in one read (one burst of deliveries).</summary>
+    public int ReadBufferBytes { get; init; } = 64 * 1024;
+
     /// <summary>
     /// How long the writer may wait for more messages before sending a batch below <see cref="FlushThresholdBytes"/>.
     /// Zero (the default) sends as soon as the queue runs empty: batches then form from whatever accumulated
     /// while the previous write was in flight, which gives the lowest latency.
     /// </summary>
     public TimeSpan FlushDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How long a connection's reader may spend running the turns of the local actors a read woke up, on its own
+    /// thread, before it hands the rest to their dispatchers. Zero turns this off: every woken actor is scheduled
+    /// on its dispatcher. Only actors on dispatchers that allow it (the default thread-pool one) run there.
+    /// </summary>
+    public TimeSpan InlineTurnBudget { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// How long one actor turn run by a connection's reader may hold it before a new task takes over reading the
+    /// connection (the actor finishes its turn where it is; a warning names it). Keeps heartbeats and other
+    /// actors' messages flowing past an actor that blocks.
+    /// </summary>
+    public TimeSpan InlineTurnStallTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Strings (paths, manifests) each connection direction indexes.</summary>
     public int StringTableCapacity { get; init; } = WireFormat.DefaultStringTableCapacity;
@@ -71,8 +88,11 @@ public sealed record TransportSettings
         Check(MaxFrameSize >= 1024, nameof(MaxFrameSize), "at least 1024 bytes");
         Check(OutboundQueueCapacity >= 1, nameof(OutboundQueueCapacity), "at least 1");
         Check(SystemQueueCapacity >= 1, nameof(SystemQueueCapacity), "at least 1");
+        Check(ReadBufferBytes is >= 4096 and <= 16 * 1024 * 1024, nameof(ReadBufferBytes), "between 4 KiB and 16 MiB");
         Check(FlushThresholdBytes >= 1, nameof(FlushThresholdBytes), "at least 1 byte");
         Check(FlushDelay >= TimeSpan.Zero && FlushDelay <= TimeSpan.FromSeconds(1), nameof(FlushDelay), "between 0 and 1 second");
+        Check(InlineTurnBudget >= TimeSpan.Zero && InlineTurnBudget <= TimeSpan.FromSeconds(1), nameof(InlineTurnBudget), "between 0 and 1 second");
+        Check(InlineTurnStallTimeout >= TimeSpan.FromMilliseconds(2) && InlineTurnStallTimeout <= TimeSpan.FromMinutes(1), nameof(InlineTurnStallTimeout), "between 2 ms and 1 minute");
         Check(StringTableCapacity >= 0, nameof(StringTableCapacity), "0 or more");
         Check(HandshakeTimeout > TimeSpan.Zero, nameof(HandshakeTimeout), "positive");
         Check(ReconnectBackoff > TimeSpan.Zero && MaxReconnectBackoff >= ReconnectBackoff, nameof(ReconnectBackoff), "positive and not above MaxReconnectBackoff");

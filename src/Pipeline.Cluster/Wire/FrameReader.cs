@@ -18,11 +18,12 @@ internal sealed class FrameReader : IAsyncDisposable
     private readonly InboundStringTable _strings;
     private byte[]? _scratch;
 
-    /// <summary>Creates a reader over <paramref name="stream"/>.</summary>
-    public FrameReader(Stream stream, int maxFrameSize, int stringTableCapacity)
+    /// <summary>Creates a reader over <paramref name="stream"/> that reads up to <paramref name="readBufferSize"/> bytes per socket read.</summary>
+    public FrameReader(Stream stream, int maxFrameSize, int stringTableCapacity, int readBufferSize = 64 * 1024)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFrameSize, 16);
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+        ArgumentOutOfRangeException.ThrowIfLessThan(readBufferSize, 4096);
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: readBufferSize, minimumReadSize: readBufferSize / 4, leaveOpen: true));
         _maxFrameSize = maxFrameSize;
         _strings = new InboundStringTable(stringTableCapacity);
     }
@@ -76,8 +77,12 @@ internal sealed class FrameReader : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads and dispatches frames until the peer closes the stream or <paramref name="cancellationToken"/> fires.</summary>
-    public async Task RunAsync(IFrameSink sink, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and dispatches frames until the peer closes the stream (true) or <paramref name="cancellationToken"/>
+    /// fires; false when the sink handed reading over to another task (<see cref="IFrameSink.OnReadCompleted"/>),
+    /// which then goes on with this reader.
+    /// </summary>
+    public async Task<bool> RunAsync(IFrameSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sink);
         while (true)
@@ -101,10 +106,11 @@ internal sealed class FrameReader : IAsyncDisposable
             {
                 _reader.AdvanceTo(buffer.Start, buffer.End);
             }
+            if (!sink.OnReadCompleted()) return false;
             if (result.IsCompleted)
             {
                 if (!buffer.IsEmpty) throw new WireProtocolException($"Connection closed inside a frame ({buffer.Length} bytes left over).");
-                return;
+                return true;
             }
         }
     }

@@ -10,4 +10,10 @@ public interface IFrameSink
 
     /// <summary>A system frame (heartbeat, death watch, disconnect …).</summary>
     void OnSystemFrame(SystemFrame frame);
+
+    /// <summary>
+    /// Every frame of one read was dispatched (a point to run work the frames woke up). False when this reading
+    /// task must stop because another one took over the connection's reading.
+    /// </summary>
+    bool OnReadCompleted() => true;
 }

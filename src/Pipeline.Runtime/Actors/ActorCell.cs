@@ -76,6 +76,26 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
         if (result != EnqueueResult.Enqueued) OnOverflow(result, message, sender, evicted);
     }
 
+    /// <summary>
+    /// Tells as part of a delivery burst: when this actor was idle, its next turn is claimed into
+    /// <paramref name="batch"/>, which runs it on the delivering thread after the burst.
+    /// </summary>
+    internal void TellInBatch(object message, IActorRef? sender, InlineTurnBatch batch)
+    {
+        // (no serialization check: what a batch delivers was just deserialized from the wire)
+        if (_mailbox.Bounded is not null || !_mailbox.Dispatcher.AllowsInlineTurns)
+        {
+            Tell(message, sender);
+            return;
+        }
+        if (_mailbox.IsClosed)
+        {
+            _system.DeadLetter(message, sender, this, "recipient terminated");
+            return;
+        }
+        if (_mailbox.PostClaiming(new Envelope(message, sender))) batch.Add(_mailbox);
+    }
+
     /// <summary>Tells and, for a bounded mailbox with the backpressure policy, waits until there is room.</summary>
     public override async ValueTask TellAsync(object message, IActorRef? sender, CancellationToken cancellationToken)
     {

@@ -59,6 +59,9 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     public bool IsSuspended => Volatile.Read(ref _status) >= SuspendUnit;
 
+    /// <summary>True when the mailbox is neither scheduled, running, suspended nor closed.</summary>
+    internal bool IsIdle => Volatile.Read(ref _status) == 0;
+
     private bool ShouldProcessMessage
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -90,6 +93,44 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             TrySchedule(hasMessageHint: true, hasSystemMessageHint: false);
         return result;
     }
+
+    /// <summary>
+    /// Offers a user message to an unbounded mailbox without scheduling it: true when the caller claimed the
+    /// actor's next turn and must run it (<see cref="RunClaimedTurn"/>) or hand it to the dispatcher.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool PostClaiming(in Envelope envelope)
+    {
+        _unbounded.Enqueue(envelope);
+        if ((Volatile.Read(ref _status) & (ClosedFlag | ScheduledFlag)) != 0) return false;
+        return CanBeScheduled(hasMessageHint: true, hasSystemMessageHint: false) && SetAsScheduled();
+    }
+
+    /// <summary>
+    /// Runs one turn of a claimed mailbox on the calling thread. True when work is left and the caller still
+    /// holds the claim (run it again or hand it to the dispatcher with <see cref="Schedule"/>).
+    /// </summary>
+    internal bool RunClaimedTurn()
+    {
+        try
+        {
+            if (!IsClosed)
+            {
+                if (_system.HasMessages) ProcessAllSystemMessages();
+                ProcessMailbox();
+            }
+        }
+        finally
+        {
+            SetAsIdle();
+        }
+        if (CanBeScheduled(false, false) && SetAsScheduled()) return true;
+        CellState &= ~BusyTurnsMask;
+        return false;
+    }
+
+    /// <summary>Hands a claimed mailbox to its dispatcher.</summary>
+    internal void Schedule() => _dispatcher.Execute(this);
 
     /// <summary>Queues a system message and schedules the mailbox.</summary>
     public void PostSystem(SystemMessage message)

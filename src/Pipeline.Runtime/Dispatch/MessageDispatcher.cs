@@ -24,6 +24,13 @@ public abstract class MessageDispatcher
 
     internal abstract void Execute(Mailbox mailbox);
 
+    /// <summary>
+    /// Whether a thread that delivers a burst of messages (a remoting reader) may run this dispatcher's actors'
+    /// turns itself instead of scheduling them. True for the thread-pool dispatcher, whose actors may run on any
+    /// thread; false for dispatchers that own their threads (pinned).
+    /// </summary>
+    public virtual bool AllowsInlineTurns => false;
+
     /// <summary>Schedules a mailbox that used up its turn with work left: behind every actor already waiting.</summary>
     internal virtual void ExecuteFair(Mailbox mailbox) => Execute(mailbox);
 
@@ -47,6 +54,9 @@ public sealed class ThreadPoolDispatcher : MessageDispatcher
         => _preferLocal = preferLocal;
 
     internal override void Execute(Mailbox mailbox) => ThreadPool.UnsafeQueueUserWorkItem(mailbox, _preferLocal);
+
+    /// <inheritdoc />
+    public override bool AllowsInlineTurns => true;
 
     internal override void ExecuteFair(Mailbox mailbox) => ThreadPool.UnsafeQueueUserWorkItem(mailbox, preferLocal: false);
 }

@@ -66,14 +66,95 @@ public sealed class OutboundQueueTests
         Assert.Equal(1, systems[0].Heartbeat.Sequence);
     }
 
-    [Fact]
-    public async Task A_waiting_writer_wakes_on_the_next_message()
+    private sealed class CountingDrainer : IOutboundDrainer
     {
-        var queue = new OutboundQueue("peer", capacity: 4, OverflowPolicy.DropNewest, systemCapacity: 2);
-        var wait = queue.WaitAsync(CancellationToken.None);
-        Assert.False(wait.IsCompleted);
+        public int Scheduled;
+
+        public void ScheduleDrain() => Scheduled++;
+    }
+
+    private static void DrainAll(OutboundQueue queue)
+    {
+        queue.DrainSystem(new SystemFrame[16]);
+        if (queue.TakeUsers() is { } taken)
+        {
+            while (taken.Count > 0) taken.RemoveOldest();
+            queue.ReturnUsers(taken);
+        }
+    }
+
+    [Fact]
+    public void The_first_message_while_nobody_drains_starts_one_drain_and_later_ones_start_none()
+    {
+        var queue = new OutboundQueue("peer", capacity: 16, OverflowPolicy.DropNewest, systemCapacity: 4);
+        var drainer = new CountingDrainer();
+        queue.Attach(drainer);
+        Assert.Equal(0, drainer.Scheduled);
+
         queue.Enqueue(Message(1));
-        await wait.WaitAsync(TimeSpan.FromSeconds(10));
+        queue.Enqueue(Message(2));
+        queue.EnqueueSystem(new SystemFrame { Disconnect = new Disconnect { Reason = "x" } });
+        Assert.Equal(1, drainer.Scheduled);
+
+        DrainAll(queue);
+        Assert.False(queue.ContinueDraining(drainer)); // empty: the drain stops and the queue is idle
+        queue.Enqueue(Message(3));
+        Assert.Equal(2, drainer.Scheduled);
+        Assert.True(queue.ContinueDraining(drainer)); // work is queued: the running drain goes on
+    }
+
+    [Fact]
+    public void Attaching_a_drainer_to_a_queue_with_work_starts_a_drain()
+    {
+        var queue = new OutboundQueue("peer", capacity: 16, OverflowPolicy.DropNewest, systemCapacity: 4);
+        queue.Enqueue(Message(1));
+        var drainer = new CountingDrainer();
+        queue.Attach(drainer);
+        Assert.Equal(1, drainer.Scheduled);
+        Assert.Throws<InvalidOperationException>(() => queue.Attach(new CountingDrainer()));
+    }
+
+    [Fact]
+    public void A_reserved_drain_starts_nothing_until_it_is_claimed_and_a_revoked_one_starts_a_drain_for_what_came_meanwhile()
+    {
+        var queue = new OutboundQueue("peer", capacity: 16, OverflowPolicy.DropNewest, systemCapacity: 4);
+        var drainer = new CountingDrainer();
+        queue.Attach(drainer);
+
+        Assert.True(queue.TryReserve(drainer));
+        queue.Enqueue(Message(1));
+        Assert.Equal(0, drainer.Scheduled);
+        Assert.True(queue.TryClaimReservation(drainer));
+        Assert.False(queue.TryReserve(drainer)); // a drain runs (the claimer's)
+        DrainAll(queue);
+        Assert.False(queue.ContinueDraining(drainer));
+
+        Assert.True(queue.TryReserve(drainer));
+        queue.Enqueue(Message(2));
+        Assert.True(queue.RevokeReservation(drainer));
+        Assert.Equal(1, drainer.Scheduled);
+        Assert.False(queue.TryClaimReservation(drainer)); // the stuck reader comes back: no drain of its own
+    }
+
+    [Fact]
+    public async Task Detaching_during_a_drain_completes_when_the_drain_checks_in_and_leaves_the_rest_for_the_next_drainer()
+    {
+        var queue = new OutboundQueue("peer", capacity: 16, OverflowPolicy.DropNewest, systemCapacity: 4);
+        var first = new CountingDrainer();
+        queue.Attach(first);
+        queue.Enqueue(Message(1));
+        Assert.Equal(1, first.Scheduled);
+
+        var detached = queue.DetachAsync(first);
+        Assert.False(detached.IsCompleted);
+        Assert.False(queue.ContinueDraining(first)); // told to stop although work is queued
+        await detached.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var second = new CountingDrainer();
+        queue.Attach(second);
+        Assert.Equal(1, second.Scheduled);
+        Assert.Equal([1], DrainIds(queue));
+        Assert.True(queue.DetachAsync(first).IsCompleted); // no longer its queue
     }
 
     [Fact]

@@ -1,0 +1,165 @@
+using Pipeline.Cluster.Extension;
+using Pipeline.Runtime.Actors;
+using Pipeline.Runtime.Patterns;
+
+namespace Pipeline.Cluster.Tests.Remoting;
+
+/// <summary>
+/// A connection's reader runs the turns of the local actors a read woke up and writes their replies itself.
+/// These tests show that this keeps every message in order, that it can be turned off, and that an actor that
+/// blocks in such a turn does not hold up the connection: a new reader takes over, so heartbeats, asks and
+/// other actors' messages keep flowing.
+/// </summary>
+public sealed class InlineTurnTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly ClusterSystems _cluster = new(output);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _cluster.DisposeAsync();
+
+    private static IActorRef RemoteRef(ActorSystem from, IActorRef actorOnOtherNode, ActorSystem other) =>
+        from.Resolve(actorOnOtherNode.Path.ToStringWithAddress(other.Address));
+
+    private static Func<ClusterSettings, ClusterSettings> Budget(TimeSpan budget) =>
+        s => s with { ConfigureTransport = t => t with { InlineTurnBudget = budget } };
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_window_of_pings_comes_back_complete_and_in_order_with_or_without_inline_turns(bool inline)
+    {
+        var budget = inline ? TimeSpan.FromMilliseconds(1) : TimeSpan.Zero;
+        var (a, clusterA) = await _cluster.StartAsync(Budget(budget));
+        var (b, clusterB) = await _cluster.StartAsync(Budget(budget));
+        const int count = 5_000;
+        var done = new TaskCompletionSource<int[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var echo = b.ActorOf(Props.Create(() => new NumberEcho()), "echo");
+        var client = a.ActorOf(Props.Create(() => new WindowedClient(RemoteRef(a, echo, b), count, 200, done)), "client");
+
+        client.Tell("start");
+        var answers = await done.Task.WaitAsync(ClusterTestSettings.Dilated(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(Enumerable.Range(1, count), answers);
+        if (inline)
+        {
+            Assert.True(clusterB.Node.Transport.InlineTurns() > 0, "the echo's turns ran on the reader of B's connection");
+            Assert.True(clusterA.Node.Transport.InlineTurns() > 0, "the client's turns ran on the reader of A's connection");
+        }
+        else
+        {
+            Assert.Equal(0, clusterB.Node.Transport.InlineTurns());
+            Assert.Equal(0, clusterA.Node.Transport.InlineTurns());
+        }
+    }
+
+    [Fact]
+    public async Task An_actor_that_blocks_in_a_turn_run_by_the_reader_does_not_hold_up_the_connection()
+    {
+        var (a, _) = await _cluster.StartAsync();
+        var (b, clusterB) = await _cluster.StartAsync();
+        using var gate = new ManualResetEventSlim();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocker = b.ActorOf(Props.Create(() => new Blocker(gate, entered)), "blocker");
+        var recorder = b.ActorOf(Props.Create(() => new Recorder()), "recorder");
+        var echo = b.ActorOf(Props.Create(() => new EchoActor()), "echo");
+        var inbox = new Inbox(a, "inbox");
+        // the connection is up and the remote refs resolved before the blocking starts
+        Assert.Equal(new Pong("warm", "echo"), await RemoteRef(a, echo, b).Ask<Pong>(new Ping("warm"), ClusterTestSettings.Dilated(TimeSpan.FromSeconds(10))));
+
+        RemoteRef(a, blocker, b).Tell("block", inbox.Ref);
+        await entered.Task.WaitAsync(ClusterTestSettings.Dilated(TimeSpan.FromSeconds(10)));
+        var recorderOnB = RemoteRef(a, recorder, b);
+        for (var i = 1; i <= 1_000; i++) recorderOnB.Tell(i, inbox.Ref);
+
+        // while the blocker still holds the thread that read its message, B answers and records everything
+        var pong = await RemoteRef(a, echo, b).Ask<Pong>(new Ping("still there?"), ClusterTestSettings.Dilated(TimeSpan.FromSeconds(10)));
+        Assert.Equal(new Pong("still there?", "echo"), pong);
+        var seen = await recorderOnB.Ask<int[]>("seen?", ClusterTestSettings.Dilated(TimeSpan.FromSeconds(10)));
+        Assert.Equal(Enumerable.Range(1, 1_000), seen);
+        Assert.False(gate.IsSet);
+        Assert.True(clusterB.Node.Transport.ReadersTakenOver >= 1);
+
+        gate.Set();
+        Assert.Equal("unblocked", await inbox.ExpectAsync<string>());
+        // the blocker's thread stopped reading: the connection keeps working through the reader that took over
+        RemoteRef(a, blocker, b).Tell("again", inbox.Ref);
+        Assert.Equal("after:again", await inbox.ExpectAsync<string>());
+    }
+
+    /// <summary>Answers every number with itself.</summary>
+    private sealed class NumberEcho : ActorBase
+    {
+        protected override bool Receive(object message)
+        {
+            Sender.Tell(message, Self);
+            return true;
+        }
+    }
+
+    /// <summary>Keeps <c>window</c> numbers in flight until <c>count</c> were sent; completes with the answers in arrival order.</summary>
+    private sealed class WindowedClient(IActorRef echo, int count, int window, TaskCompletionSource<int[]> done) : ActorBase
+    {
+        private readonly List<int> _answers = new(count);
+        private int _sent;
+
+        protected override bool Receive(object message)
+        {
+            switch (message)
+            {
+                case "start":
+                    while (_sent < window) echo.Tell(++_sent, Self);
+                    return true;
+                case int n:
+                    _answers.Add(n);
+                    if (_sent < count) echo.Tell(++_sent, Self);
+                    if (_answers.Count == count) done.TrySetResult([.. _answers]);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>On "block", holds its thread until the gate opens (an actor doing blocking work), then answers.</summary>
+    private sealed class Blocker(ManualResetEventSlim gate, TaskCompletionSource entered) : ActorBase
+    {
+        protected override bool Receive(object message)
+        {
+            switch (message)
+            {
+                case "block":
+                    entered.TrySetResult();
+                    SpinWait.SpinUntil(() => gate.IsSet, TimeSpan.FromMinutes(1));
+                    Sender.Tell("unblocked", Self);
+                    return true;
+                case string text:
+                    Sender.Tell("after:" + text, Self);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>Records the numbers it receives; answers "seen?" with them, in order.</summary>
+    private sealed class Recorder : ActorBase
+    {
+        private readonly List<int> _seen = [];
+
+        protected override bool Receive(object message)
+        {
+            switch (message)
+            {
+                case int n:
+                    _seen.Add(n);
+                    return true;
+                case "seen?":
+                    Sender.Tell(_seen.ToArray(), Self);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+}
