@@ -68,10 +68,10 @@ internal static class RemoteActorsBenchmark
             var actors = await PingPongRoundAsync(system, echoes, roundTrips, options.Window, payload, round);
             var (framesAfter, writesAfter) = node.Transport.WriteCounters();
             Console.WriteLine($"    client wrote {framesAfter - frames:N0} frames in {writesAfter - writes:N0} socket writes ({(framesAfter - frames) / (double)Math.Max(1, writesAfter - writes):N1} frames per write)");
-            var pooled = await TimeEchoAsync(() => RawEcho.RoundAsync(raw, bytes), roundTrips);
-            var threads = await TimeEchoAsync(() => RawEcho.RoundBlockingAsync(blocking, bytes), roundTrips);
+            var (pooled, pooledCpu) = await TimeEchoAsync(() => RawEcho.RoundAsync(raw, bytes), roundTrips, echoes[0]);
+            var (threads, threadsCpu) = await TimeEchoAsync(() => RawEcho.RoundBlockingAsync(blocking, bytes), roundTrips, echoes[0]);
             var echo = Math.Max(pooled, threads);
-            Console.WriteLine($"  raw echo round {round}: {bytes / 1e6:N0} MB each way: async sockets {pooled:N0} frames/s, blocking threads {threads:N0} frames/s; actors = {100 * actors / echo:N1}% of the faster");
+            Console.WriteLine($"  raw echo round {round}: {bytes / 1e6:N0} MB each way: async sockets {pooled:N0} frames/s ({pooledCpu:N0} ns CPU per frame), blocking threads {threads:N0} frames/s ({threadsCpu:N0} ns); actors = {100 * actors / echo:N1}% of the faster");
             actorRates.Add(actors);
             echoRates.Add(echo);
             ratios.Add(actors / echo);
@@ -81,11 +81,18 @@ internal static class RemoteActorsBenchmark
         if (options.Ask) await RemoteAskLatency.RunAsync(system.Resolve(server + "echo-ask"), payload);
     }
 
-    private static async Task<double> TimeEchoAsync(Func<Task> round, long roundTrips)
+    /// <summary>Frames per second of one echo round, and the CPU of both processes per frame.</summary>
+    private static async Task<(double Rate, double CpuNs)> TimeEchoAsync(Func<Task> round, long roundTrips, IActorRef serverProbe)
     {
+        var serverCpu = await ServerCpuAsync(serverProbe);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         await round();
-        return 2 * roundTrips / stopwatch.Elapsed.TotalSeconds;
+        stopwatch.Stop();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        serverCpu = await ServerCpuAsync(serverProbe) - serverCpu;
+        var frames = 2.0 * roundTrips;
+        return (frames / stopwatch.Elapsed.TotalSeconds, (cpu.TotalMilliseconds + serverCpu) * 1e6 / frames);
     }
 
     private static async Task<double> PingPongRoundAsync(ActorSystem system, IActorRef[] echoes, long roundTrips, int window, byte[] payload, int round)
