@@ -1,4 +1,5 @@
 using Pipeline.Cluster.Extension;
+using Pipeline.Cluster.Tests.Support;
 using Pipeline.Runtime.Actors;
 using Pipeline.Runtime.Patterns;
 
@@ -85,6 +86,76 @@ public sealed class InlineTurnTests(Xunit.Abstractions.ITestOutputHelper output)
         // the blocker's thread stopped reading: the connection keeps working through the reader that took over
         RemoteRef(a, blocker, b).Tell("again", inbox.Ref);
         Assert.Equal("after:again", await inbox.ExpectAsync<string>());
+    }
+
+    [Fact]
+    public async Task Replies_written_by_readers_and_sends_from_other_threads_share_one_queue_without_loss_or_reordering()
+    {
+        var (a, clusterA) = await _cluster.StartAsync();
+        var (b, _) = await _cluster.StartAsync();
+        const int pairs = 6, perPair = 3_000, threads = 4, perThread = 5_000;
+        // ping-pong pairs: their replies on both nodes are written by the readers that ran the turns
+        var windows = Enumerable.Range(0, pairs).Select(i =>
+        {
+            var done = new TaskCompletionSource<int[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var echo = b.ActorOf(Props.Create(() => new NumberEcho()), "echo-" + i);
+            var client = a.ActorOf(Props.Create(() => new WindowedClient(RemoteRef(a, echo, b), perPair, 100, done)), "client-" + i);
+            return (Client: client, Done: done.Task);
+        }).ToArray();
+        // meanwhile plain threads send numbered messages to B through the same queue (each starts a drain on the pool)
+        var recorder = b.ActorOf(Props.Create(() => new PerSenderRecorder()), "per-sender");
+        var recorderOnB = RemoteRef(a, recorder, b);
+        foreach (var (client, _) in windows) client.Tell("start");
+        var senders = Enumerable.Range(0, threads).Select(t => Task.Run(async () =>
+        {
+            for (var i = 1; i <= perThread; i++)
+            {
+                recorderOnB.Tell(new Numbered(t, i));
+                if (i % 500 == 0) await Task.Yield();
+            }
+        })).ToArray();
+
+        await Task.WhenAll(senders);
+        foreach (var (_, done) in windows)
+            Assert.Equal(Enumerable.Range(1, perPair), await done.WaitAsync(ClusterTestSettings.Dilated(TimeSpan.FromSeconds(60))));
+        var counts = new Counts([], null);
+        await Eventually.True(async () =>
+        {
+            counts = await recorderOnB.Ask<Counts>("counts?", ClusterTestSettings.Dilated(TimeSpan.FromSeconds(10)));
+            return counts.Violation is not null || counts.PerSender.Sum() == threads * perThread;
+        }, "every numbered message recorded", TimeSpan.FromSeconds(30));
+        Assert.Null(counts.Violation); // each thread's numbers arrive once each and in order
+        Assert.Equal(Enumerable.Repeat(perThread, threads), counts.PerSender);
+        Assert.True(clusterA.Node.Transport.InlineTurns() > 0);
+    }
+
+    /// <summary>A numbered message from one sending thread.</summary>
+    public sealed record Numbered(int Sender, int Number);
+
+    /// <summary>How many numbers came from each sender, and the first one out of order, if any.</summary>
+    public sealed record Counts(int[] PerSender, string? Violation);
+
+    /// <summary>Checks that each sender's numbers arrive once each and in order; answers "counts?" with <see cref="Counts"/>.</summary>
+    private sealed class PerSenderRecorder : ActorBase
+    {
+        private readonly int[] _last = new int[4];
+        private string? _violation;
+
+        protected override bool Receive(object message)
+        {
+            switch (message)
+            {
+                case Numbered n:
+                    if (n.Number != _last[n.Sender] + 1) _violation ??= $"sender {n.Sender}: {n.Number} after {_last[n.Sender]}";
+                    _last[n.Sender] = n.Number;
+                    return true;
+                case "counts?":
+                    Sender.Tell(new Counts([.. _last], _violation), Self);
+                    return true;
+                default:
+                    return false;
+            }
+        }
     }
 
     /// <summary>Answers every number with itself.</summary>
