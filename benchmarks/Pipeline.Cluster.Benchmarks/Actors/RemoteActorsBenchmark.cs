@@ -51,7 +51,10 @@ internal static class RemoteActorsBenchmark
         var roundTrips = options.Messages / options.Pairs * options.Pairs;
 
         Console.WriteLine($"remote ping-pong: {options.Pairs} pairs, {options.Window} in flight per pair, {roundTrips:N0} round trips ({2 * roundTrips:N0} messages, {frameSize} B frames) per round");
-        await PingPongRoundAsync(system, echoes, Math.Max(options.Pairs, roundTrips / 2), options.Window, payload, 0); // warm-up (JIT tiering)
+        // warm-up: two full rounds, so that tiered JIT compilation has finished (with half a round, the first measured
+        // round still ran partly unoptimized code and was often 30–50% slower than the rest)
+        await PingPongRoundAsync(system, echoes, roundTrips, options.Window, payload, -1);
+        await PingPongRoundAsync(system, echoes, roundTrips, options.Window, payload, 0);
         using var raw = await RawEcho.ConnectAsync(options.Host, options.Port + 1);
         using var blocking = RawEcho.ConnectBlocking(options.Host, options.Port + 2);
         var bytes = roundTrips * frameSize;
@@ -122,7 +125,7 @@ internal static class RemoteActorsBenchmark
         serverCpu = await ServerCpuAsync(echoes[0]) - serverCpu;
         var rate = messages / stopwatch.Elapsed.TotalSeconds;
         foreach (var client in clients) client.Tell(PoisonPill.Instance);
-        Console.WriteLine($"  actors {(round == 0 ? "warm-up" : "round " + round.ToString(CultureInfo.InvariantCulture))}: {messages:N0} msgs in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {rate:N0} msgs/s; CPU client {cpu.TotalMilliseconds:N0} ms + server {serverCpu:N0} ms = {(cpu.TotalMilliseconds + serverCpu) * 1e6 / messages:N0} ns per message, " +
+        Console.WriteLine($"  actors {(round <= 0 ? "warm-up" : "round " + round.ToString(CultureInfo.InvariantCulture))}: {messages:N0} msgs in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {rate:N0} msgs/s; CPU client {cpu.TotalMilliseconds:N0} ms + server {serverCpu:N0} ms = {(cpu.TotalMilliseconds + serverCpu) * 1e6 / messages:N0} ns per message, " +
             $"{(GC.GetTotalAllocatedBytes() - allocated) / messages:N0} B allocated per message, gen0 GCs {GC.CollectionCount(0) - gc0}, " +
             $"client thread-pool work items per message {workItems / messages:N3}");
         return rate;
