@@ -22,6 +22,8 @@ internal static class TransportBenchmark
         // PIPELINE_BENCH_IO_KIB: read buffer and flush threshold in KiB, to compare I/O sizes with one build
         FlushThresholdBytes = IoKib * 1024,
         ReadBufferBytes = IoKib * 1024,
+        // PIPELINE_BENCH_DIRECT_IO=0: .NET's NetworkStream instead of the descriptor calls, to compare with one build
+        DirectSocketIo = Environment.GetEnvironmentVariable("PIPELINE_BENCH_DIRECT_IO") != "0",
         OverflowPolicy = OverflowPolicy.DropNewest,
     };
 

@@ -63,6 +63,9 @@ public sealed class ClusterTransport : IAsyncDisposable
     internal (long Frames, long Writes) WriteCounters() =>
         (_readers.Keys.Sum(c => c.FramesWritten), _readers.Keys.Sum(c => c.SocketWrites));
 
+    /// <summary>Socket writes of the open connections that had to wait for room in the send buffer.</summary>
+    internal long DeferredWrites() => _readers.Keys.Sum(c => c.DeferredWrites);
+
     /// <summary>Actor turns the open connections' readers ran on their own threads so far.</summary>
     internal long InlineTurns() => _readers.Keys.Sum(c => c.InlineTurns);
 
@@ -278,7 +281,15 @@ public sealed class ClusterTransport : IAsyncDisposable
         lock (association) association.Connecting = false;
     }
 
-    private async Task<Connection> DialAsync(NodeAddress remote)
+    /// <summary>
+    /// Dials and runs the handshake: with <see cref="DescriptorStream"/> on a thread of its own (its connect and
+    /// reads wait on the calling thread, which must not be a thread-pool worker).
+    /// </summary>
+    private Task<Connection> DialAsync(NodeAddress remote) => DirectIo
+        ? Task.Factory.StartNew(() => DialCoreAsync(remote), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()
+        : DialCoreAsync(remote);
+
+    private async Task<Connection> DialCoreAsync(NodeAddress remote)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
         deadline.CancelAfter(_settings.HandshakeTimeout);
@@ -286,7 +297,8 @@ public sealed class ClusterTransport : IAsyncDisposable
         Connection? connection = null;
         try
         {
-            await socket.ConnectAsync(remote.Host, remote.Port, deadline.Token).ConfigureAwait(false);
+            if (DirectIo) ConnectDirect(socket, remote, deadline.Token);
+            else await socket.ConnectAsync(remote.Host, remote.Port, deadline.Token).ConfigureAwait(false);
             var stream = await WrapAsync(socket, remote.Host, isServer: false, deadline.Token).ConfigureAwait(false);
             connection = new Connection(socket, stream, isOutbound: true, _settings, this);
             connection.Remote = await _handshake!.InitiateAsync(stream, connection.Reader, remote, Admit, deadline.Token).ConfigureAwait(false);
@@ -330,7 +342,10 @@ public sealed class ClusterTransport : IAsyncDisposable
                 continue;
             }
             socket.NoDelay = true;
-            _ = Task.Run(() => AcceptPeerAsync(socket), CancellationToken.None);
+            // with DescriptorStream the handshake's reads wait on the calling thread: a thread of its own, not a pool worker
+            _ = DirectIo
+                ? Task.Factory.StartNew(() => AcceptPeerAsync(socket), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()
+                : Task.Run(() => AcceptPeerAsync(socket), CancellationToken.None);
         }
     }
 
@@ -359,9 +374,30 @@ public sealed class ClusterTransport : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether connections use <see cref="DescriptorStream"/> (see <see cref="TransportSettings.DirectSocketIo"/>).</summary>
+    private bool DirectIo => _settings.DirectSocketIo && DescriptorStream.IsSupported;
+
+    /// <summary>
+    /// Connects with the blocking call (the caller runs on a thread of its own), so that the socket never meets
+    /// .NET's socket engine: an asynchronous connect would register it with the runtime's epoll thread for good.
+    /// The deadline closes the socket, which ends a connect that hangs.
+    /// </summary>
+    private static void ConnectDirect(Socket socket, NodeAddress remote, CancellationToken deadline)
+    {
+        using var abort = deadline.Register(static s => ((Socket)s!).Dispose(), socket);
+        try
+        {
+            socket.Connect(remote.Host, remote.Port);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException && deadline.IsCancellationRequested)
+        {
+            deadline.ThrowIfCancellationRequested();
+        }
+    }
+
     private async Task<Stream> WrapAsync(Socket socket, string host, bool isServer, CancellationToken cancellationToken)
     {
-        var network = new NetworkStream(socket, ownsSocket: false);
+        Stream network = DirectIo ? new DescriptorStream(socket) : new NetworkStream(socket, ownsSocket: false);
         if (_settings.Tls is not { } tls) return network;
         var ssl = new SslStream(network, leaveInnerStreamOpen: false);
         RemoteCertificateValidationCallback validate = tls.ValidatePeer ?? ((_, certificate, _, errors) => tls.DefaultValidate(certificate, errors));
@@ -484,8 +520,14 @@ public sealed class ClusterTransport : IAsyncDisposable
         return connection.IsOutbound == localIsLower;
     }
 
+    /// <summary>
+    /// Starts a connection's reading task: on a thread of its own with <see cref="DescriptorStream"/> (its reads
+    /// wait on that thread), on the thread pool otherwise.
+    /// </summary>
     private void StartReading(Connection connection, Association association) =>
-        _readers[connection] = Task.Run(() => ReadLoopAsync(connection, association), CancellationToken.None);
+        _readers[connection] = DirectIo
+            ? Task.Factory.StartNew(() => ReadLoopAsync(connection, association), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()
+            : Task.Run(() => ReadLoopAsync(connection, association), CancellationToken.None);
 
     /// <summary>
     /// Watches the connections' readers: a reader that runs actors' turns inline (see

@@ -243,6 +243,9 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
     /// <summary>Strings this connection's writer has indexed so far (tests check what gets indexed).</summary>
     public int OutboundStrings => _strings.Count;
 
+    /// <summary>Socket writes that had to wait for room in the send buffer (with <see cref="DescriptorStream"/>; 0 otherwise).</summary>
+    public long DeferredWrites => (Stream as DescriptorStream)?.DeferredWrites ?? 0;
+
     /// <summary>Frames encoded so far.</summary>
     public long FramesWritten => Interlocked.Read(ref _framesWritten);
 

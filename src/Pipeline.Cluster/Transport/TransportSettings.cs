@@ -35,6 +35,14 @@ public sealed record TransportSettings
     /// <summary>The writer sends its batch once it holds this many bytes (it also sends whenever the queue runs empty).</summary>
     public int FlushThresholdBytes { get; init; } = 64 * 1024;
 
+    /// <summary>
+    /// On Linux, connections call recv/send/poll on their socket descriptors themselves (<c>DescriptorStream</c>):
+    /// each connection's reader has a thread of its own that waits for data in poll, and no socket is watched by the
+    /// runtime's epoll thread, which otherwise wakes on every arriving write. False uses .NET's NetworkStream.
+    /// Ignored elsewhere.
+    /// </summary>
+    public bool DirectSocketIo { get; init; } = true;
+
     /// <summary>Most bytes a connection's reader takes from the socket in one read (one burst of deliveries).</summary>
     public int ReadBufferBytes { get; init; } = 64 * 1024;
 

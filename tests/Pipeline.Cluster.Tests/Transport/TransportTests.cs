@@ -32,6 +32,39 @@ public sealed class TransportTests
         Assert.Equal(b.LocalAddress, Assert.Single(a.Associated));
     }
 
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    public async Task Bursts_larger_than_the_socket_buffers_arrive_whole_and_in_order_with_either_socket_io(bool directA, bool directB)
+    {
+        // 16 MiB each way at once: both send buffers fill, so writes must wait for room without stalling the readers
+        var handlerA = new RecordingHandler();
+        var handlerB = new RecordingHandler();
+        await using var a = await TestTransports.StartAsync(handlerA, TestTransports.Settings() with { DirectSocketIo = directA });
+        await using var b = await TestTransports.StartAsync(handlerB, TestTransports.Settings() with { DirectSocketIo = directB });
+        const int count = 2_000, size = 8 * 1024;
+        static byte[] Payload(int i, int sign)
+        {
+            var bytes = new byte[size];
+            bytes.AsSpan().Fill((byte)(i * sign));
+            BitConverter.TryWriteBytes(bytes, i);
+            return bytes;
+        }
+        for (var i = 0; i < count; i++)
+        {
+            a.Send(b.LocalAddress.Address, new OutboundMessage("/user/b", null, 1, "", Payload(i, 1)));
+            b.Send(a.LocalAddress.Address, new OutboundMessage("/user/a", null, 1, "", Payload(i, -1)));
+        }
+
+        await Eventually.True(() => handlerA.Count == count && handlerB.Count == count, "every message delivered", TimeSpan.FromSeconds(60));
+        Assert.Equal(Enumerable.Range(0, count), handlerB.Envelopes.Select(e => BitConverter.ToInt32(e.Payload)));
+        Assert.Equal(Enumerable.Range(0, count), handlerA.Envelopes.Select(e => BitConverter.ToInt32(e.Payload)));
+        Assert.All(handlerB.Envelopes, e => Assert.Equal(Payload(BitConverter.ToInt32(e.Payload), 1), e.Payload));
+        Assert.All(handlerA.Envelopes, e => Assert.Equal(Payload(BitConverter.ToInt32(e.Payload), -1), e.Payload));
+        if (directA) Assert.True(a.DeferredWrites() > 0, "some of A's writes waited for room in the socket");
+    }
+
     [Fact]
     public async Task A_flush_delay_still_delivers_everything_in_order()
     {
