@@ -114,11 +114,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     {
         try
         {
-            if (!IsClosed)
-            {
-                if (_system.HasMessages) ProcessAllSystemMessages();
-                ProcessMailbox();
-            }
+            ProcessTurn();
         }
         finally
         {
@@ -252,16 +248,20 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     {
         try
         {
-            if (!IsClosed)
-            {
-                if (_system.HasMessages) ProcessAllSystemMessages();
-                ProcessMailbox();
-            }
+            ProcessTurn();
         }
         finally
         {
             EndTurn();
         }
+    }
+
+    /// <summary>The body of a turn: all system messages, then up to the dispatcher's throughput of user messages.</summary>
+    private void ProcessTurn()
+    {
+        if (IsClosed) return;
+        if (_system.HasMessages) ProcessAllSystemMessages();
+        ProcessMailbox();
     }
 
     /// <summary>
