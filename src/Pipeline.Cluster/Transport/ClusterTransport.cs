@@ -126,6 +126,8 @@ public sealed class ClusterTransport : IAsyncDisposable
     {
         CheckFrameSize(message);
         if (_blackholed) return EnqueueResult.DroppedNewest;
+        // a reply sent by a turn this connection's reader runs goes straight into its frame buffer
+        if (association.Current is { } connection && connection.TryWriteDirect(message)) return EnqueueResult.Enqueued;
         var result = association.Queue.Enqueue(message);
         if (association.Current is null) EnsureConnecting(association);
         return result;
