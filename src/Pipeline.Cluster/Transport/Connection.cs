@@ -267,6 +267,9 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
         }
     }
 
+    /// <summary>Frames the readers' turns encoded straight into the frame buffer so far (see <see cref="TryWriteDirect"/>).</summary>
+    public long DirectFrames => Volatile.Read(ref _directFrames);
+
     /// <summary>Actor turns this connection's readers ran on their own thread so far.</summary>
     public long InlineTurns => _retiredTurns + _turns.TurnsRun;
 
