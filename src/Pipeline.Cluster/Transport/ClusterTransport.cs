@@ -66,6 +66,9 @@ public sealed class ClusterTransport : IAsyncDisposable
     /// <summary>Socket writes of the open connections that had to wait for room in the send buffer.</summary>
     internal long DeferredWrites() => _readers.Keys.Sum(c => c.DeferredWrites);
 
+    /// <summary>Frames the open connections' readers encoded straight into their frame buffers (replies of inline turns).</summary>
+    internal long DirectFrames() => _readers.Keys.Sum(c => c.DirectFrames);
+
     /// <summary>Actor turns the open connections' readers ran on their own threads so far.</summary>
     internal long InlineTurns() => _readers.Keys.Sum(c => c.InlineTurns);
 
@@ -126,6 +129,8 @@ public sealed class ClusterTransport : IAsyncDisposable
     {
         CheckFrameSize(message);
         if (_blackholed) return EnqueueResult.DroppedNewest;
+        // a reply sent by a turn this connection's reader runs goes straight into its frame buffer
+        if (association.Current is { } connection && connection.TryWriteDirect(message)) return EnqueueResult.Enqueued;
         var result = association.Queue.Enqueue(message);
         if (association.Current is null) EnsureConnecting(association);
         return result;

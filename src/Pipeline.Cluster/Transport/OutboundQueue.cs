@@ -240,19 +240,32 @@ public sealed class OutboundQueue
 
     /// <summary>
     /// Ends a reservation held too long (its reader is stuck in an actor's turn): whatever was queued meanwhile is
-    /// drained the usual way. False when there was no reservation any more.
+    /// drained the usual way, and <paramref name="startDrain"/> starts a drain even when nothing is queued (the
+    /// drainer holds frames already encoded). False when there was no reservation any more.
     /// </summary>
-    internal bool RevokeReservation(IOutboundDrainer drainer)
+    internal bool RevokeReservation(IOutboundDrainer drainer, bool startDrain = false)
     {
         IOutboundDrainer? start;
         lock (_gate)
         {
             if (!ReferenceEquals(_drainer, drainer) || _drainState != DrainState.Reserved) return false;
             _drainState = DrainState.Idle;
-            start = HasWorkLocked ? WakeLocked() : null;
+            start = startDrain || HasWorkLocked ? WakeLocked() : null;
         }
         start?.ScheduleDrain();
         return true;
+    }
+
+    /// <summary>Starts a drain now unless one runs or is reserved (the drainer has frames of its own to write).</summary>
+    internal void RequestDrain(IOutboundDrainer drainer)
+    {
+        IOutboundDrainer? start;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_drainer, drainer)) return;
+            start = WakeLocked();
+        }
+        start?.ScheduleDrain();
     }
 
     /// <summary>

@@ -46,11 +46,13 @@ public sealed class InlineTurnTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             Assert.True(clusterB.Node.Transport.InlineTurns() > 0, "the echo's turns ran on the reader of B's connection");
             Assert.True(clusterA.Node.Transport.InlineTurns() > 0, "the client's turns ran on the reader of A's connection");
+            Assert.True(clusterB.Node.Transport.DirectFrames() > 0, "the echo's replies went straight into the frame buffer of B's reader");
         }
         else
         {
             Assert.Equal(0, clusterB.Node.Transport.InlineTurns());
             Assert.Equal(0, clusterA.Node.Transport.InlineTurns());
+            Assert.Equal(0, clusterB.Node.Transport.DirectFrames());
         }
     }
 
