@@ -24,7 +24,7 @@ internal sealed unsafe partial class DescriptorStream : Stream
     private const int PollSliceMs = 100;
 
     private readonly SafeSocketHandle _handle;
-    private readonly SemaphoreSlim _deferredReady = new(0, 1);
+    private readonly SemaphoreSlim _deferredReady = new(0);
     private Thread? _deferredWriter;
     private ReadOnlyMemory<byte> _deferred;
     private TaskCompletionSource? _deferredDone;
@@ -147,8 +147,13 @@ internal sealed unsafe partial class DescriptorStream : Stream
         {
             // a dedicated thread that has nothing to do until a write is deferred: it blocks here on purpose
             _deferredReady.Wait();
-            if (_disposed) return;
-            var done = _deferredDone!;
+            // a deferred write is always attempted, even after disposal (it then fails at once on the closed
+            // socket), so that whoever awaits it learns the outcome
+            if (_deferredDone is not { } done)
+            {
+                if (_disposed) return;
+                continue;
+            }
             try
             {
                 Write(_deferred.Span);

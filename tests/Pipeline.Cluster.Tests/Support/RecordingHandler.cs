@@ -30,8 +30,12 @@ public sealed class RecordingHandler : ITransportHandler
     /// <summary>When false only the count is kept (for bulk traffic).</summary>
     public bool Keep { get; init; } = true;
 
+    /// <summary>When set, every delivery holds the reading thread until the gate opens (a peer that stops reading).</summary>
+    public ManualResetEventSlim? Gate { get; init; }
+
     public void OnEnvelope(UniqueAddress from, in InboundEnvelope envelope)
     {
+        if (Gate is { } gate) SpinWait.SpinUntil(() => gate.IsSet, TimeSpan.FromMinutes(1));
         if (Keep) _envelopes.Enqueue(new Received(from, envelope.TargetPath, envelope.SenderPath, envelope.SerializerId, envelope.Manifest, envelope.Payload.ToArray()));
         Interlocked.Increment(ref _count);
     }

@@ -65,6 +65,28 @@ public sealed class TransportTests
         if (directA) Assert.True(a.DeferredWrites() > 0, "some of A's writes waited for room in the socket");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_node_whose_writes_wait_on_a_peer_that_stopped_reading_still_shuts_down(bool direct)
+    {
+        using var gate = new ManualResetEventSlim();
+        await using var b = await TestTransports.StartAsync(new RecordingHandler { Gate = gate, Keep = false }, TestTransports.Settings() with { DirectSocketIo = direct });
+        var a = await TestTransports.StartAsync(new RecordingHandler(), TestTransports.Settings() with { DirectSocketIo = direct, ShutdownFlushTimeout = TimeSpan.FromMilliseconds(500) });
+        try
+        {
+            for (var i = 0; i < 2_000; i++) a.Send(b.LocalAddress.Address, new OutboundMessage("/user/b", null, 1, "", new byte[8 * 1024]));
+            if (direct) await Eventually.True(() => a.DeferredWrites() > 0, "a write waits for room in the socket");
+            else await Task.Delay(200);
+        }
+        finally
+        {
+            // B's reader is held by its first delivery, so A's socket stays full: closing must not wait for it
+            await a.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+            gate.Set();
+        }
+    }
+
     [Fact]
     public async Task A_flush_delay_still_delivers_everything_in_order()
     {
