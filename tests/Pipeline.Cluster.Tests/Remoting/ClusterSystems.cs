@@ -34,6 +34,10 @@ public sealed class ClusterSystems(ITestOutputHelper? output = null) : IAsyncLif
         return (system, cluster);
     }
 
+    /// <summary>The reference that <paramref name="from"/> resolves for an actor living on <paramref name="other"/>.</summary>
+    public static IActorRef RemoteRef(ActorSystem from, IActorRef actorOnOtherNode, ActorSystem other) =>
+        from.Resolve(actorOnOtherNode.Path.ToStringWithAddress(other.Address));
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

@@ -20,7 +20,7 @@ public sealed class InlineTurnTests(Xunit.Abstractions.ITestOutputHelper output)
     public Task DisposeAsync() => _cluster.DisposeAsync();
 
     private static IActorRef RemoteRef(ActorSystem from, IActorRef actorOnOtherNode, ActorSystem other) =>
-        from.Resolve(actorOnOtherNode.Path.ToStringWithAddress(other.Address));
+        ClusterSystems.RemoteRef(from, actorOnOtherNode, other);
 
     private static Func<ClusterSettings, ClusterSettings> Budget(TimeSpan budget) =>
         s => s with { ConfigureTransport = t => t with { InlineTurnBudget = budget } };

@@ -21,7 +21,7 @@ public sealed class RemotingTests(Xunit.Abstractions.ITestOutputHelper output) :
     public Task DisposeAsync() => _cluster.DisposeAsync();
 
     private static IActorRef RemoteRef(ActorSystem from, IActorRef actorOnOtherNode, ActorSystem other) =>
-        from.Resolve(actorOnOtherNode.Path.ToStringWithAddress(other.Address));
+        ClusterSystems.RemoteRef(from, actorOnOtherNode, other);
 
     [Fact]
     public async Task Tell_reaches_a_remote_actor_and_its_reply_comes_back_to_the_remote_sender()
