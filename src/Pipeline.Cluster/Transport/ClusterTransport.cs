@@ -32,6 +32,8 @@ public sealed class ClusterTransport : IAsyncDisposable
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private Task _readerGuard = Task.CompletedTask;
+    private readonly SemaphoreSlim _handshakeSlots;
+    private long _handshakesTurnedAway;
     private long _readersTakenOver;
     private volatile bool _blackholed;
     private int _disposed;
@@ -45,6 +47,7 @@ public sealed class ClusterTransport : IAsyncDisposable
         _settings = settings;
         Handler = handler;
         _logger = logger ?? NullLogger<ClusterTransport>.Instance;
+        _handshakeSlots = new SemaphoreSlim(settings.MaxPendingHandshakes);
     }
 
     /// <summary>This node's incarnation (the port is the bound one); valid after <see cref="StartAsync"/>.</summary>
@@ -71,6 +74,9 @@ public sealed class ClusterTransport : IAsyncDisposable
 
     /// <summary>Actor turns the open connections' readers ran on their own threads so far.</summary>
     internal long InlineTurns() => _readers.Keys.Sum(c => c.InlineTurns);
+
+    /// <summary>Inbound connections closed at once because <see cref="TransportSettings.MaxPendingHandshakes"/> were in progress.</summary>
+    internal long HandshakesTurnedAway => Interlocked.Read(ref _handshakesTurnedAway);
 
     /// <summary>Readers replaced so far because an actor turn they ran held them too long.</summary>
     internal long ReadersTakenOver => Interlocked.Read(ref _readersTakenOver);
@@ -347,10 +353,33 @@ public sealed class ClusterTransport : IAsyncDisposable
                 continue;
             }
             socket.NoDelay = true;
-            // with DescriptorStream the handshake's reads wait on the calling thread: a thread of its own, not a pool worker
-            _ = DirectIo
-                ? Task.Factory.StartNew(() => AcceptPeerAsync(socket), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()
-                : Task.Run(() => AcceptPeerAsync(socket), CancellationToken.None);
+            if (!DirectIo)
+            {
+                _ = Task.Run(() => AcceptPeerAsync(socket), CancellationToken.None);
+                continue;
+            }
+            // with DescriptorStream the handshake's reads wait on the calling thread: a thread of its own, not a pool
+            // worker; so that connections which never complete a handshake cannot pile up threads, at most
+            // MaxPendingHandshakes wait at once and any more are closed straight away (a real peer dials again)
+            if (!_handshakeSlots.Wait(0))
+            {
+                _logger.LogWarning("Closed a connection from {Endpoint}: {Count} handshakes are already in progress (MaxPendingHandshakes)",
+                    socket.RemoteEndPoint?.ToString() ?? "unknown endpoint", _settings.MaxPendingHandshakes);
+                Interlocked.Increment(ref _handshakesTurnedAway);
+                socket.Dispose();
+                continue;
+            }
+            _ = Task.Factory.StartNew(async () =>
+            {
+                try
+                {
+                    await AcceptPeerAsync(socket).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _handshakeSlots.Release();
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         }
     }
 

@@ -43,6 +43,13 @@ public sealed record TransportSettings
     /// </summary>
     public bool DirectSocketIo { get; init; } = true;
 
+    /// <summary>
+    /// With <see cref="DirectSocketIo"/>, each inbound connection's handshake waits on a thread of its own: at most this
+    /// many at once; a connection that arrives while they are all taken is closed at once (and logged), so that
+    /// connections that never complete a handshake cannot pile up threads. A real peer dials again after its back-off.
+    /// </summary>
+    public int MaxPendingHandshakes { get; init; } = 64;
+
     /// <summary>Most bytes a connection's reader takes from the socket in one read (one burst of deliveries).</summary>
     public int ReadBufferBytes { get; init; } = 64 * 1024;
 
@@ -102,6 +109,7 @@ public sealed record TransportSettings
         Check(InlineTurnBudget >= TimeSpan.Zero && InlineTurnBudget <= TimeSpan.FromSeconds(1), nameof(InlineTurnBudget), "between 0 and 1 second");
         Check(InlineTurnStallTimeout >= TimeSpan.FromMilliseconds(2) && InlineTurnStallTimeout <= TimeSpan.FromMinutes(1), nameof(InlineTurnStallTimeout), "between 2 ms and 1 minute");
         Check(StringTableCapacity >= 0, nameof(StringTableCapacity), "0 or more");
+        Check(MaxPendingHandshakes >= 1, nameof(MaxPendingHandshakes), "at least 1");
         Check(HandshakeTimeout > TimeSpan.Zero, nameof(HandshakeTimeout), "positive");
         Check(ReconnectBackoff > TimeSpan.Zero && MaxReconnectBackoff >= ReconnectBackoff, nameof(ReconnectBackoff), "positive and not above MaxReconnectBackoff");
         Check(ShutdownFlushTimeout >= TimeSpan.Zero, nameof(ShutdownFlushTimeout), "zero or positive");

@@ -88,6 +88,51 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public async Task Connections_that_never_handshake_cannot_hold_more_than_the_pending_handshake_limit()
+    {
+        var settings = TestTransports.Settings() with { MaxPendingHandshakes = 3, HandshakeTimeout = TimeSpan.FromSeconds(30) };
+        var handlerB = new RecordingHandler();
+        await using var b = await TestTransports.StartAsync(handlerB, settings);
+        // ten connections that say nothing: three wait in their handshake, the other seven are closed at once
+        var idle = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                await socket.ConnectAsync("127.0.0.1", b.LocalAddress.Address.Port);
+                idle.Add(socket);
+            }
+            await Eventually.True(() => b.HandshakesTurnedAway == 7, "seven connections turned away");
+            var closed = 0;
+            foreach (var socket in idle)
+            {
+                using var peek = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+                try
+                {
+                    if (await socket.ReceiveAsync(new byte[1], System.Net.Sockets.SocketFlags.None, peek.Token) == 0) closed++;
+                }
+                catch (OperationCanceledException)
+                {
+                    // still open: its handshake waits
+                }
+            }
+            Assert.Equal(7, closed);
+
+            // once the idle ones are gone, a real peer connects and talks
+            foreach (var socket in idle) socket.Dispose();
+            await using var a = await TestTransports.StartAsync(new RecordingHandler(), settings);
+            await a.ConnectAsync(b.LocalAddress.Address, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+            a.Send(b.LocalAddress.Address, new OutboundMessage("/user/b", null, 1, "", "hello"u8.ToArray()));
+            await Eventually.True(() => handlerB.Count == 1, "the real peer's message arrived");
+        }
+        finally
+        {
+            foreach (var socket in idle) socket.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task A_flush_delay_still_delivers_everything_in_order()
     {
         var handlerB = new RecordingHandler();
