@@ -70,7 +70,7 @@ if (args.Length > 5)
 }
 output.WriteLine($"up {self}");
 cluster.Subscribe(printer, InitialStateMode.AsEvents, typeof(MemberEvent));
-_ = Task.Run(async () =>
+var fencedPrinter = Task.Run(async () =>
 {
     var fenced = await cluster.Fenced;
     output.WriteLine($"fenced {fenced.Reason}");
@@ -117,5 +117,7 @@ _ = Task.Run(async () =>
 });
 
 await system.WhenTerminated;
+// a node that fenced itself terminates right after: the fenced line must be out before the process ends
+if (cluster.Fenced.IsCompleted) await fencedPrinter;
 output.WriteLine("terminated");
 return 0;

@@ -40,7 +40,9 @@ public sealed class TransportTests
     {
         // 16 MiB each way at once: both send buffers fill, so writes must wait for room without stalling the readers
         var handlerA = new RecordingHandler();
-        var handlerB = new RecordingHandler();
+        // B does not read until A's socket is full, so that A's writes have to wait for room
+        using var gate = new ManualResetEventSlim();
+        var handlerB = new RecordingHandler { Gate = gate };
         await using var a = await TestTransports.StartAsync(handlerA, TestTransports.Settings() with { DirectSocketIo = directA });
         await using var b = await TestTransports.StartAsync(handlerB, TestTransports.Settings() with { DirectSocketIo = directB });
         const int count = 2_000, size = 8 * 1024;
@@ -56,13 +58,15 @@ public sealed class TransportTests
             a.Send(b.LocalAddress.Address, new OutboundMessage("/user/b", null, 1, "", Payload(i, 1)));
             b.Send(a.LocalAddress.Address, new OutboundMessage("/user/a", null, 1, "", Payload(i, -1)));
         }
+        if (directA) await Eventually.True(() => a.DeferredWrites() > 0, "one of A's writes waits for room in the socket");
+        else await Task.Delay(200);
+        gate.Set();
 
         await Eventually.True(() => handlerA.Count == count && handlerB.Count == count, "every message delivered", TimeSpan.FromSeconds(60));
         Assert.Equal(Enumerable.Range(0, count), handlerB.Envelopes.Select(e => BitConverter.ToInt32(e.Payload)));
         Assert.Equal(Enumerable.Range(0, count), handlerA.Envelopes.Select(e => BitConverter.ToInt32(e.Payload)));
         Assert.All(handlerB.Envelopes, e => Assert.Equal(Payload(BitConverter.ToInt32(e.Payload), 1), e.Payload));
         Assert.All(handlerA.Envelopes, e => Assert.Equal(Payload(BitConverter.ToInt32(e.Payload), -1), e.Payload));
-        if (directA) Assert.True(a.DeferredWrites() > 0, "some of A's writes waited for room in the socket");
     }
 
     [Theory]
