@@ -39,7 +39,7 @@ recorder.Node = self;
 ClusterSharding.Get(system).Start(typeName, id => Props.Create(() => new SequencedEntity(typeName, id, recorder)),
     ShardingTestSetup.Extractor, ShardingTestSetup.Sharding(rebalanceInterval), ShardingTestSetup.Strategy());
 output.WriteLine($"up {self}");
-_ = Task.Run(async () =>
+var fencedPrinter = Task.Run(async () =>
 {
     var fenced = await cluster.Fenced;
     output.WriteLine($"fenced {fenced.Reason}");
@@ -51,5 +51,7 @@ _ = Task.Run(async () =>
 });
 
 await system.WhenTerminated;
+// a node that fenced itself terminates right after: the fenced line must be out before the process ends
+if (cluster.Fenced.IsCompleted) await fencedPrinter;
 output.WriteLine("terminated");
 return 0;
