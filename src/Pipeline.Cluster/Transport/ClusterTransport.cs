@@ -178,8 +178,12 @@ public sealed class ClusterTransport : IAsyncDisposable
     {
         _quarantined[node.Uid] = 0;
         _logger.LogWarning("Quarantining {Node}: its connections are closed and it cannot associate again", node);
-        foreach (var connection in _readers.Keys.Where(c => c.Remote == node))
-            await connection.CloseAsync().ConfigureAwait(false);
+        // a connection adopted a moment ago may not be among the readers yet: the associations' current ones count too
+        var connections = _readers.Keys.Where(c => c.Remote == node)
+            .Concat(_associations.Values.Select(a => a.Current).OfType<Connection>().Where(c => c.Remote == node))
+            .Distinct()
+            .ToList();
+        foreach (var connection in connections) await connection.CloseAsync().ConfigureAwait(false);
     }
 
     /// <summary>Test hook for partition tests: while on, every inbound frame is ignored and every send is dropped.</summary>
