@@ -41,8 +41,23 @@ internal sealed unsafe partial class DescriptorStream : Stream
     /// <summary>Writes whose rest had to wait for room in the socket's send buffer.</summary>
     public long DeferredWrites => Interlocked.Read(ref _deferredWrites);
 
-    /// <summary>True where the descriptor calls are available (Linux).</summary>
-    public static bool IsSupported => OperatingSystem.IsLinux();
+    /// <summary>True where the descriptor calls are available: Linux, with a C library that answers <c>poll</c>.</summary>
+    public static bool IsSupported => Probe.Value;
+
+    // computed once per process: whether libc's poll can be called (it cannot be on other platforms, or where the
+    // C library does not load under the name "libc")
+    private static readonly Lazy<bool> Probe = new(() =>
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            return Poll(null, 0, 0) == 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    });
 
     public override bool CanRead => true;
 
