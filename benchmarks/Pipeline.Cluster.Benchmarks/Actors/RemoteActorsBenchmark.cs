@@ -11,8 +11,8 @@ namespace Pipeline.Cluster.Benchmarks.Actors;
 /// Actor-to-actor remoting between two processes on loopback. The server hosts echo actors (and a raw TCP echo
 /// on port + 1); the client runs, in one process and one run: (1) remote ping-pong, <c>--pairs</c> local client
 /// actors each keeping <c>--window</c> 100-byte payloads in flight to its own remote echo actor, counting both
-/// directions as Akka.NET's RemotePingPong does; (2) after each actors round, the raw socket echo moving the same
-/// number of frames of the same size each way, twice: on async sockets (as the transport) and on dedicated threads
+/// directions as Akka.NET's RemotePingPong does; (2) after each actors round, the raw socket echo moving the bytes
+/// the client's transport wrote in that round each way (its rate is given in messages' worth of bytes), twice: on async sockets (as the transport) and on dedicated threads
 /// with blocking calls; the round's ratio is taken against the faster of the two; (3) remote Ask latency at a
 /// paced 1K and 50K requests/s.
 /// </summary>
@@ -47,17 +47,17 @@ internal static class RemoteActorsBenchmark
         await WaitForServerAsync(echoes[0]);
         var payload = new byte[options.Payload];
         Random.Shared.NextBytes(payload);
-        var frameSize = FrameSize(options.Payload);
         var roundTrips = options.Messages / options.Pairs * options.Pairs;
 
-        Console.WriteLine($"remote ping-pong: {options.Pairs} pairs, {options.Window} in flight per pair, {roundTrips:N0} round trips ({2 * roundTrips:N0} messages, {frameSize} B frames) per round");
+        Console.WriteLine($"remote ping-pong: {options.Pairs} pairs, {options.Window} in flight per pair, {roundTrips:N0} round trips ({2 * roundTrips:N0} messages of {options.Payload} B) per round");
         // warm-up: two full rounds, so that tiered JIT compilation has finished (with half a round, the first measured
         // round still ran partly unoptimized code and was often 30–50% slower than the rest)
         await PingPongRoundAsync(system, echoes, roundTrips, options.Window, payload, -1);
+        var (_, _, bytesBefore) = node.Transport.WriteCounters();
         await PingPongRoundAsync(system, echoes, roundTrips, options.Window, payload, 0);
+        var bytes = node.Transport.WriteCounters().Bytes - bytesBefore;
         using var raw = await RawEcho.ConnectAsync(options.Host, options.Port + 1);
         using var blocking = RawEcho.ConnectBlocking(options.Host, options.Port + 2);
-        var bytes = roundTrips * frameSize;
         await RawEcho.RoundAsync(raw, bytes / 5); // warm-up
         await RawEcho.RoundBlockingAsync(blocking, bytes / 5);
         // each round: the actors, then both raw echoes moving the same bytes, back to back, so that every ratio
@@ -67,19 +67,21 @@ internal static class RemoteActorsBenchmark
         var ratios = new List<double>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            var (frames, writes) = node.Transport.WriteCounters();
+            var (frames, writes, written) = node.Transport.WriteCounters();
             var actors = await PingPongRoundAsync(system, echoes, roundTrips, options.Window, payload, round);
-            var (framesAfter, writesAfter) = node.Transport.WriteCounters();
-            Console.WriteLine($"    client wrote {framesAfter - frames:N0} frames in {writesAfter - writes:N0} socket writes ({(framesAfter - frames) / (double)Math.Max(1, writesAfter - writes):N1} frames per write)");
+            var (framesAfter, writesAfter, writtenAfter) = node.Transport.WriteCounters();
+            // the raw echo moves exactly the bytes the client's transport wrote in this round, each way
+            bytes = writtenAfter - written;
+            Console.WriteLine($"    client wrote {framesAfter - frames:N0} messages, {bytes:N0} bytes ({bytes / (double)roundTrips:N1} per message) in {writesAfter - writes:N0} socket writes ({(framesAfter - frames) / (double)Math.Max(1, writesAfter - writes):N1} messages per write)");
             var (pooled, pooledCpu) = await TimeEchoAsync(() => RawEcho.RoundAsync(raw, bytes), roundTrips, echoes[0]);
             var (threads, threadsCpu) = await TimeEchoAsync(() => RawEcho.RoundBlockingAsync(blocking, bytes), roundTrips, echoes[0]);
             var echo = Math.Max(pooled, threads);
-            Console.WriteLine($"  raw echo round {round}: {bytes / 1e6:N0} MB each way: async sockets {pooled:N0} frames/s ({pooledCpu:N0} ns CPU per frame), blocking threads {threads:N0} frames/s ({threadsCpu:N0} ns); actors = {100 * actors / echo:N1}% of the faster");
+            Console.WriteLine($"  raw echo round {round}: the same {bytes / 1e6:N0} MB each way: async sockets {pooled:N0} messages' bytes/s ({pooledCpu:N0} ns CPU per message's bytes), blocking threads {threads:N0}/s ({threadsCpu:N0} ns); actors = {100 * actors / echo:N1}% of the faster");
             actorRates.Add(actors);
             echoRates.Add(echo);
             ratios.Add(actors / echo);
         }
-        Console.WriteLine($"RESULT remote actors {Median(actorRates):N0} msgs/s (median of {options.Rounds}; best {actorRates.Max():N0}); raw socket echo {Median(echoRates):N0} frames/s (median of the faster echo per round); actors = {100 * Median(ratios):N1}% of raw echo (median of the per-round ratios)");
+        Console.WriteLine($"RESULT remote actors {Median(actorRates):N0} msgs/s (median of {options.Rounds}; best {actorRates.Max():N0}); raw socket echo {Median(echoRates):N0} msgs/s moving the same bytes (median of the faster echo per round); actors = {100 * Median(ratios):N1}% of raw echo (median of the per-round ratios)");
 
         if (options.Ask) await RemoteAskLatency.RunAsync(system.Resolve(server + "echo-ask"), payload);
     }
@@ -149,18 +151,6 @@ internal static class RemoteActorsBenchmark
                 // the server may still be starting
             }
         }
-    }
-
-    /// <summary>Bytes per frame of a ping-pong message once both paths are indexed (what the raw echo moves per message).</summary>
-    public static int FrameSize(int payload)
-    {
-        using var buffer = new FrameBuffer();
-        var strings = new OutboundStringTable(16);
-        var message = new OutboundMessage("pipeline://bench@127.0.0.1:1/user/echo-0", "pipeline://bench@127.0.0.1:2/user/client-1-0#1", Runtime.Serialization.ByteArraySerializer.Id, "", new byte[payload]);
-        buffer.WriteEnvelope(message, strings, WireFormat.DefaultMaxFrameSize);
-        var first = buffer.Length;
-        buffer.WriteEnvelope(message, strings, WireFormat.DefaultMaxFrameSize);
-        return buffer.Length - first;
     }
 
     internal static double Median(List<double> values)

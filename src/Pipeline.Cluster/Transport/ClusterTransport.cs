@@ -62,9 +62,9 @@ public sealed class ClusterTransport : IAsyncDisposable
 
     internal ITransportHandler Handler { get; }
 
-    /// <summary>Frames and socket writes of the open connections so far (benchmarks read how well writes batch).</summary>
-    internal (long Frames, long Writes) WriteCounters() =>
-        (_readers.Keys.Sum(c => c.FramesWritten), _readers.Keys.Sum(c => c.SocketWrites));
+    /// <summary>Messages and system frames encoded, socket writes and bytes written by the open connections so far (benchmarks read how well writes batch).</summary>
+    internal (long Frames, long Writes, long Bytes) WriteCounters() =>
+        (_readers.Keys.Sum(c => c.FramesWritten), _readers.Keys.Sum(c => c.SocketWrites), _readers.Keys.Sum(c => c.BytesWritten));
 
     /// <summary>Socket writes of the open connections that had to wait for room in the send buffer.</summary>
     internal long DeferredWrites() => _readers.Keys.Sum(c => c.DeferredWrites);

@@ -42,6 +42,7 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
     private volatile bool _retiring;
     private bool _bufferReleased;
     private long _socketWrites;
+    private long _bytesWritten;
     private long _framesWritten;
     // frames encoded by TryWriteDirect (written by the reader only)
     private long _directFrames;
@@ -320,6 +321,9 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
     /// <summary>Socket writes issued so far (with <see cref="FramesWritten"/>: how well writes are batched).</summary>
     public long SocketWrites => Interlocked.Read(ref _socketWrites);
 
+    /// <summary>Bytes handed to socket writes so far.</summary>
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
     /// <summary>Strings this connection's writer has indexed so far (tests check what gets indexed).</summary>
     public int OutboundStrings => _strings.Count;
 
@@ -389,6 +393,7 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
     private ValueTask StartWrite()
     {
         Interlocked.Increment(ref _socketWrites);
+        Interlocked.Add(ref _bytesWritten, _buffer.Length);
         return Stream.WriteAsync(_buffer.Written, CancellationToken.None);
     }
 

@@ -7,7 +7,29 @@ namespace Pipeline.Cluster.Wire;
 internal static class EnvelopeDecoder
 {
     /// <summary>Decodes <paramref name="body"/>; any malformation is a <see cref="WireProtocolException"/>.</summary>
-    public static InboundEnvelope Decode(ReadOnlySpan<byte> body, InboundStringTable strings)
+    public static InboundEnvelope Decode(ReadOnlySpan<byte> body, InboundStringTable strings) => Decode(body, strings, runHeader: false);
+
+    /// <summary>
+    /// Decodes an envelope run (<see cref="FrameKind.EnvelopeRun"/>) and hands <paramref name="sink"/> each of its
+    /// messages in order; any malformation is a <see cref="WireProtocolException"/> (messages before it were delivered).
+    /// </summary>
+    public static void DecodeRun(ReadOnlySpan<byte> body, InboundStringTable strings, IFrameSink sink)
+    {
+        var pos = 0;
+        var headerLength = ProtoWire.ReadVarint(body, ref pos);
+        if (headerLength > (ulong)(body.Length - pos))
+            throw new WireProtocolException($"An envelope run's header claims {headerLength} bytes but only {body.Length - pos} remain.");
+        var header = Decode(body.Slice(pos, (int)headerLength), strings, runHeader: true);
+        pos += (int)headerLength;
+        if (pos == body.Length) throw new WireProtocolException("Envelope run without a message.");
+        while (pos < body.Length)
+        {
+            var payload = ProtoWire.ReadLengthDelimited(body, ref pos);
+            sink.OnEnvelope(header.WithPayload(payload));
+        }
+    }
+
+    private static InboundEnvelope Decode(ReadOnlySpan<byte> body, InboundStringTable strings, bool runHeader)
     {
         var target = default(IndexedString);
         var sender = default(IndexedString);
@@ -35,7 +57,10 @@ internal static class EnvelopeDecoder
                 case 8: manifest.SetLiteral(Expect(body, ref pos, wireType, ProtoWire.WireTypeLengthDelimited)); break;
                 case 9: manifest.Ref = ReadIndex(body, ref pos, wireType); break;
                 case 10: manifest.Define = ReadIndex(body, ref pos, wireType); break;
-                case 11: payload = Expect(body, ref pos, wireType, ProtoWire.WireTypeLengthDelimited); break;
+                case 11:
+                    if (runHeader) throw new WireProtocolException("An envelope run's header carries a payload field.");
+                    payload = Expect(body, ref pos, wireType, ProtoWire.WireTypeLengthDelimited);
+                    break;
                 case 0: throw new WireProtocolException("Field number 0 in an envelope.");
                 default: ProtoWire.Skip(body, ref pos, wireType); break;
             }

@@ -9,7 +9,8 @@ namespace Pipeline.Cluster.Wire;
 /// <summary>
 /// A pooled, growable byte buffer that frames are encoded into back to back, so that many frames leave in one
 /// socket write. Envelopes are encoded by hand in protobuf wire format (no message objects, no per-message
-/// allocation); system frames use the generated protobuf classes. Not thread-safe: one writer owns it.
+/// allocation), consecutive messages between the same two actors as one envelope run (one header, then each
+/// payload with its length); system frames use the generated protobuf classes. Not thread-safe: one writer owns it.
 /// As an <see cref="IBufferWriter{T}"/> it lets a serializer write a payload straight into the frame.
 /// </summary>
 internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
@@ -19,6 +20,16 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
     // room left for the length varint before a payload is serialized: the size the previous payload's length
     // needed (streams of similar messages need no move of the payload afterwards)
     private int _lengthGuess = 1;
+    // the envelope run the buffer ends with (-1: none): where its frame starts and what its messages share
+    private int _runStart = -1;
+    private string? _runTarget;
+    private string? _runSender;
+    private bool _runTargetIsTemporary;
+    private bool _runSenderIsTemporary;
+    private int _runSerializerId;
+    private string? _runManifest;
+    // room left for a new run's header (with its length varint) before its first payload: the last run's size
+    private int _runHeaderGuess = 8;
 
     private byte[] _buffer;
     private int _length;
@@ -36,7 +47,11 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
     public ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, _length);
 
     /// <summary>Forgets the written frames (after they were sent).</summary>
-    public void Reset() => _length = 0;
+    public void Reset()
+    {
+        _length = 0;
+        _runStart = -1;
+    }
 
     /// <summary>Appends one envelope frame, compressing repeated strings through <paramref name="strings"/>.</summary>
     public void WriteEnvelope(in OutboundMessage message, OutboundStringTable strings, int maxFrameSize)
@@ -44,6 +59,7 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
         ArgumentNullException.ThrowIfNull(message.TargetPath);
         ArgumentNullException.ThrowIfNull(message.Manifest);
         var start = _length;
+        _runStart = -1;
         var worstCase = WireFormat.HeaderSize + 3 * (ProtoWire.MaxVarintSize * 3)
             + WorstCaseString(message.TargetPath) + WorstCaseString(message.SenderPath) + WorstCaseString(message.Manifest)
             + ProtoWire.MaxVarintSize * 2 + message.Payload.Length;
@@ -71,19 +87,22 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
     }
 
     /// <summary>
-    /// Appends one envelope frame whose payload <see cref="OutboundMessage.Serializer"/> writes straight into this
-    /// buffer. The payload field comes first (protobuf fields may come in any order; every reader of the
-    /// <c>Envelope</c> message accepts it), so that nothing touches the string table before the payload is known
-    /// to be good: a failing serializer or an over-size frame leaves no trace and returns the error instead.
+    /// Appends one message whose payload <see cref="OutboundMessage.Serializer"/> writes straight into this buffer.
+    /// Messages go into envelope runs (<see cref="FrameKind.EnvelopeRun"/>): when the buffer ends with a run to the
+    /// same target from the same sender whose payloads have the same serializer and manifest, the payload is
+    /// appended to that run (its length and bytes, nothing else); otherwise a new run starts with this message.
+    /// The payload is serialized before the header is written, so that nothing touches the string table before
+    /// the payload is known to be good: a failing serializer or an over-size frame leaves no trace and returns
+    /// the error instead (an open run stays open).
     /// </summary>
     public Exception? TryWriteSerializedEnvelope(in OutboundMessage message, OutboundStringTable strings, int maxFrameSize)
     {
         var start = _length;
-        EnsureCapacity(WireFormat.HeaderSize + 1 + ReservedLengthSize + 256);
-        // field 11 tag, then a placeholder for the length, then the payload itself
-        _buffer[start + WireFormat.HeaderSize] = (11 << 3) | ProtoWire.WireTypeLengthDelimited;
-        var guess = _lengthGuess;
-        var payloadStart = start + WireFormat.HeaderSize + 1 + guess;
+        var appending = _runStart >= 0 && SameRun(message);
+        // room before the payload: its length varint, and for a new run the frame header and the run header too
+        var before = _lengthGuess + (appending ? 0 : WireFormat.HeaderSize + _runHeaderGuess);
+        EnsureCapacity(before + 256);
+        var payloadStart = start + before;
         _length = payloadStart;
         PayloadHeader header;
         try
@@ -96,29 +115,91 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
             return e;
         }
         var payloadLength = _length - payloadStart;
-        var worstCase = WireFormat.HeaderSize + 1 + ReservedLengthSize + payloadLength + 3 * (ProtoWire.MaxVarintSize * 3)
-            + WorstCaseString(message.TargetPath) + WorstCaseString(message.SenderPath) + WorstCaseString(header.Manifest) + ProtoWire.MaxVarintSize * 2;
-        if (worstCase - WireFormat.LengthPrefixSize > maxFrameSize)
+        Span<byte> varint = stackalloc byte[ReservedLengthSize];
+        var varintSize = ProtoWire.WriteVarint(varint, (uint)payloadLength);
+        if (appending && header.SerializerId == _runSerializerId && string.Equals(header.Manifest, _runManifest, StringComparison.Ordinal)
+            && (long)start - _runStart - WireFormat.LengthPrefixSize + varintSize + payloadLength <= maxFrameSize)
+        {
+            PlacePayload(start, payloadStart, payloadLength, varint[..varintSize]);
+            WriteLengthPrefix(_runStart, _length - _runStart - WireFormat.LengthPrefixSize);
+            return null;
+        }
+        return StartRun(message, header, strings, maxFrameSize, start, payloadStart, payloadLength, varint[..varintSize]);
+    }
+
+    /// <summary>Writes a new run frame at <paramref name="start"/> around the payload serialized at <paramref name="payloadStart"/>.</summary>
+    private Exception? StartRun(in OutboundMessage message, PayloadHeader header, OutboundStringTable strings, int maxFrameSize,
+        int start, int payloadStart, int payloadLength, ReadOnlySpan<byte> payloadVarint)
+    {
+        var worstHeader = 3 * (ProtoWire.MaxVarintSize * 3) + WorstCaseString(message.TargetPath) + WorstCaseString(message.SenderPath)
+            + WorstCaseString(header.Manifest) + ProtoWire.MaxVarintSize * 2;
+        if ((long)1 + ReservedLengthSize + worstHeader + payloadVarint.Length + payloadLength > maxFrameSize)
         {
             _length = start;
             return new ArgumentException($"A message to {message.TargetPath} with a {payloadLength}-byte payload exceeds the maximum frame size of {maxFrameSize} bytes; send smaller messages or raise MaxFrameSize on every node.");
         }
-        // the length varint in its shortest form; the payload moves only when the guessed room was not its size
-        Span<byte> varint = stackalloc byte[ReservedLengthSize];
-        var varintSize = ProtoWire.WriteVarint(varint, (uint)payloadLength);
-        var lengthAt = start + WireFormat.HeaderSize + 1;
-        if (varintSize != guess)
+        // the header is encoded aside (it defines strings: only now that the payload is good), then put in place
+        byte[]? rented = null;
+        Span<byte> headerSpan = worstHeader <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(worstHeader));
+        try
         {
-            if (varintSize > guess) EnsureCapacity(varintSize - guess);
-            if (payloadLength > 0) _buffer.AsSpan(payloadStart, payloadLength).CopyTo(_buffer.AsSpan(lengthAt + varintSize));
-            _length += varintSize - guess; // the written bytes end where the moved payload ends (a growth keeps them all)
-            _lengthGuess = varintSize;
+            var headerLength = WriteRunHeader(headerSpan, message, header, strings);
+            Span<byte> headerVarint = stackalloc byte[ReservedLengthSize];
+            var headerVarintSize = ProtoWire.WriteVarint(headerVarint, (uint)headerLength);
+            var runHeader = headerVarintSize + headerLength;
+            var needed = WireFormat.HeaderSize + runHeader + payloadVarint.Length;
+            var had = payloadStart - start;
+            if (needed != had)
+            {
+                if (needed > had) EnsureCapacity(needed - had);
+                if (payloadLength > 0) _buffer.AsSpan(payloadStart, payloadLength).CopyTo(_buffer.AsSpan(start + needed));
+            }
+            var span = _buffer.AsSpan(start + WireFormat.HeaderSize);
+            headerVarint[..headerVarintSize].CopyTo(span);
+            headerSpan[..headerLength].CopyTo(span[headerVarintSize..]);
+            payloadVarint.CopyTo(span[runHeader..]);
+            _length = start + needed + payloadLength;
+            _buffer[start + WireFormat.LengthPrefixSize] = (byte)FrameKind.EnvelopeRun;
+            WriteLengthPrefix(start, _length - start - WireFormat.LengthPrefixSize);
+            _runStart = start;
+            _runTarget = message.TargetPath;
+            _runSender = message.SenderPath;
+            _runTargetIsTemporary = message.TargetIsTemporary;
+            _runSenderIsTemporary = message.SenderIsTemporary;
+            _runSerializerId = header.SerializerId;
+            _runManifest = header.Manifest;
+            _runHeaderGuess = runHeader;
+            _lengthGuess = payloadVarint.Length;
+            return null;
         }
-        varint[..varintSize].CopyTo(_buffer.AsSpan(lengthAt));
-        var pos = 1 + varintSize + payloadLength;
-        EnsureCapacity(start + worstCase - _length);
-        var span = _buffer.AsSpan(start + WireFormat.HeaderSize);
-        pos += WriteIndexedString(span[pos..], message.TargetPath, strings, 0, 1, 2, 3, index: !message.TargetIsTemporary);
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Puts the length varint before a payload appended to the run, moving the payload when the guessed room was not its size.</summary>
+    private void PlacePayload(int start, int payloadStart, int payloadLength, ReadOnlySpan<byte> varint)
+    {
+        var guess = payloadStart - start;
+        if (varint.Length != guess)
+        {
+            if (varint.Length > guess) EnsureCapacity(varint.Length - guess);
+            if (payloadLength > 0) _buffer.AsSpan(payloadStart, payloadLength).CopyTo(_buffer.AsSpan(start + varint.Length));
+            _lengthGuess = varint.Length;
+        }
+        varint.CopyTo(_buffer.AsSpan(start));
+        _length = start + varint.Length + payloadLength;
+    }
+
+    private bool SameRun(in OutboundMessage message) =>
+        string.Equals(message.TargetPath, _runTarget, StringComparison.Ordinal)
+        && string.Equals(message.SenderPath, _runSender, StringComparison.Ordinal)
+        && message.TargetIsTemporary == _runTargetIsTemporary && message.SenderIsTemporary == _runSenderIsTemporary;
+
+    private static int WriteRunHeader(Span<byte> span, in OutboundMessage message, PayloadHeader header, OutboundStringTable strings)
+    {
+        var pos = WriteIndexedString(span, message.TargetPath, strings, 0, 1, 2, 3, index: !message.TargetIsTemporary);
         if (message.SenderPath is { } sender)
             pos += WriteIndexedString(span[pos..], sender, strings, 1, 4, 5, 6, index: !message.SenderIsTemporary);
         if (header.SerializerId != 0)
@@ -128,9 +209,10 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
         }
         if (header.Manifest.Length > 0)
             pos += WriteIndexedString(span[pos..], header.Manifest, strings, 2, 8, 9, 10, index: true);
-        FinishFrame(start, FrameKind.Envelope, pos, maxFrameSize);
-        return null;
+        return pos;
     }
+
+    private void WriteLengthPrefix(int start, int frameLength) => BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(start), (uint)frameLength);
 
     /// <inheritdoc />
     public void Advance(int count)
@@ -159,6 +241,7 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
         ArgumentNullException.ThrowIfNull(frame);
         var size = frame.CalculateSize();
         var start = _length;
+        _runStart = -1;
         EnsureCapacity(WireFormat.HeaderSize + size);
         frame.WriteTo(_buffer.AsSpan(start + WireFormat.HeaderSize, size));
         FinishFrame(start, FrameKind.System, size, maxFrameSize);
@@ -170,6 +253,7 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
         var buffer = _buffer;
         _buffer = [];
         _length = 0;
+        _runStart = -1;
         if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
     }
 

@@ -135,6 +135,9 @@ internal sealed class FrameReader : IAsyncDisposable
             var body = span.Slice(pos + WireFormat.HeaderSize, (int)length - 1);
             switch ((FrameKind)span[pos + WireFormat.LengthPrefixSize])
             {
+                case FrameKind.EnvelopeRun:
+                    EnvelopeDecoder.DecodeRun(body, _strings, sink);
+                    break;
                 case FrameKind.Envelope:
                     sink.OnEnvelope(EnvelopeDecoder.Decode(body, _strings));
                     break;
@@ -154,7 +157,7 @@ internal sealed class FrameReader : IAsyncDisposable
             throw new WireProtocolException("Frame of length 0 (a frame holds at least its kind byte).");
         if (length > (uint)_maxFrameSize)
             throw new WireProtocolException($"Frame of {length} bytes exceeds the maximum frame size of {_maxFrameSize} bytes.");
-        if (kind is not ((byte)FrameKind.Envelope or (byte)FrameKind.System))
+        if (kind is not ((byte)FrameKind.Envelope or (byte)FrameKind.System or (byte)FrameKind.EnvelopeRun))
             throw new WireProtocolException($"Unknown frame kind {kind}.");
     }
 
@@ -181,6 +184,9 @@ internal sealed class FrameReader : IAsyncDisposable
                 var span = body.IsSingleSegment ? body.FirstSpan : CopyToScratch(body);
                 var envelope = EnvelopeDecoder.Decode(span, _strings);
                 sink.OnEnvelope(envelope);
+                break;
+            case FrameKind.EnvelopeRun:
+                EnvelopeDecoder.DecodeRun(body.IsSingleSegment ? body.FirstSpan : CopyToScratch(body), _strings, sink);
                 break;
             case FrameKind.System:
                 sink.OnSystemFrame(ParseSystem(body));

@@ -25,6 +25,10 @@ public readonly ref struct InboundEnvelope
         SenderIndex = senderIndex;
     }
 
+    /// <summary>The same envelope with another payload (the messages of an envelope run share everything else).</summary>
+    internal InboundEnvelope WithPayload(ReadOnlySpan<byte> payload) =>
+        new(TargetPath, SenderPath, SerializerId, Manifest, payload, Strings!, TargetIndex, SenderIndex);
+
     /// <summary>The connection's string table the paths came from (null for an envelope built elsewhere).</summary>
     internal InboundStringTable? Strings { get; }
 

@@ -4,7 +4,7 @@ namespace Pipeline.Cluster.Wire;
 public static class WireFormat
 {
     /// <summary>Version of the wire protocol; the handshake refuses peers with another one.</summary>
-    public const int ProtocolVersion = 1;
+    public const int ProtocolVersion = 2;
 
     /// <summary>Bytes of the little-endian length prefix.</summary>
     public const int LengthPrefixSize = 4;

@@ -138,6 +138,11 @@ public sealed class FrameCodecTests
         { "no target", Frame(3, 1, [0x38, 0x01]) },
         { "garbage system frame", Frame(4, 2, [0xFF, 0xFF, 0xFF]) },
         { "invalid utf8", Frame(4, 1, [0x0A, 0x01, 0xFF]) },
+        { "run header beyond body", Frame(3, 3, [0x7F, 0x00]) },
+        { "run without a message", Frame(5, 3, [0x03, 0x0A, 0x01, (byte)'x']) },
+        { "run header with a payload", Frame(8, 3, [0x05, 0x0A, 0x01, (byte)'x', 0x5A, 0x00, 0x00]) },
+        { "run payload beyond body", Frame(7, 3, [0x03, 0x0A, 0x01, (byte)'x', 0x05, 0x01]) },
+        { "run without a target", Frame(5, 3, [0x02, 0x38, 0x01, 0x00]) },
     };
 
     private static byte[] Frame(uint length, byte kind, byte[] body)
