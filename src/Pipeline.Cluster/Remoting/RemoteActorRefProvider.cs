@@ -222,6 +222,37 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
     /// <inheritdoc />
     public void OnEnvelope(UniqueAddress from, in InboundEnvelope envelope, InlineTurnBatch turns) => Deliver(from, envelope, turns);
 
+    /// <inheritdoc />
+    public void OnEnvelopeRun(UniqueAddress from, ref InboundEnvelopeRun run, InlineTurnBatch turns)
+    {
+        // the run's target and sender are resolved once; until the target is a cached live local actor (the first
+        // message of a new path, a selection, a missing actor), messages take the general path one by one
+        var header = run.Header;
+        var sender = header.SenderPath is null ? null : header.CachedSender as IActorRef;
+        while (run.TryNext(out var payload))
+        {
+            if (header.CachedTarget is not InternalActorRef target || target.IsTerminated || (sender is null && header.SenderPath is not null))
+            {
+                Deliver(from, header.WithPayload(payload), turns);
+                if (header.SenderPath is not null) sender ??= header.CachedSender as IActorRef;
+                continue;
+            }
+            object message;
+            try
+            {
+                message = Deserialize(header.SerializerId, header.Manifest, payload);
+            }
+            catch (SerializationException e)
+            {
+                _log.LogWarning("Dropped a message from {From} to {Target}: {Error}", from, header.TargetPath, e.Message);
+                continue;
+            }
+            if (message is RemoteControlMessage control)
+                message = control.Kind == RemoteControlMessage.KillKind ? Kill.Instance : PoisonPill.Instance;
+            turns.Tell(target, message, sender);
+        }
+    }
+
     private void Deliver(UniqueAddress from, in InboundEnvelope envelope, InlineTurnBatch? turns)
     {
         object message;

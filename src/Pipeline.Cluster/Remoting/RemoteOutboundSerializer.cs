@@ -23,15 +23,16 @@ internal sealed class RemoteOutboundSerializer(RemoteActorRefProvider provider, 
         var binding = Volatile.Read(ref _last);
         if (binding is null || binding.Type != type)
         {
-            binding = new Binding(type, _registry.FindSerializerFor(type));
+            var found = _registry.FindSerializerFor(type);
+            binding = new Binding(type, found, found.IncludeManifest, found.Identifier);
             Volatile.Write(ref _last, binding);
         }
         var serializer = binding.Serializer;
         try
         {
-            var manifest = serializer.IncludeManifest ? serializer.Manifest(message) : string.Empty;
+            var manifest = binding.IncludeManifest ? serializer.Manifest(message) : string.Empty;
             serializer.ToBinary(message, output);
-            return new PayloadHeader(serializer.Identifier, manifest);
+            return new PayloadHeader(binding.Id, manifest);
         }
         catch (Exception e) when (e is not SerializationException)
         {
@@ -51,5 +52,6 @@ internal sealed class RemoteOutboundSerializer(RemoteActorRefProvider provider, 
         provider.DeadLetterUnsent(original, message.SenderPath, message.TargetPath, error.Message);
     }
 
-    private sealed record Binding(Type Type, Serializer Serializer);
+    // what the registry chose for a type, with the serializer's fixed answers read once
+    private sealed record Binding(Type Type, Serializer Serializer, bool IncludeManifest, int Id);
 }

@@ -242,7 +242,8 @@ public sealed class ClusterTransport : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(message.TargetPath);
         ArgumentNullException.ThrowIfNull(message.Manifest);
-        // a message serialized on the writer is checked there, once its size is known (only its paths here)
+        // a message serialized on the writer is checked there, once its size is known
+        if (message.Serializer is not null) return;
         var worst = 64L + message.Payload.Length + 3L * (message.TargetPath.Length + (message.SenderPath?.Length ?? 0) + message.Manifest.Length);
         if (worst > _settings.MaxFrameSize)
             throw new ArgumentException($"Message to {message.TargetPath} with a {message.Payload.Length}-byte payload exceeds the maximum frame size of {_settings.MaxFrameSize} bytes; send smaller messages or raise MaxFrameSize on every node.", nameof(message));

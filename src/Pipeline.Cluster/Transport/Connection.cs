@@ -48,9 +48,10 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
     private long _directFrames;
     private const int DirectClosed = 0;
     private const int DirectOpen = 1;
-    private const int DirectEncoding = 2;
-    private const int DirectDisabled = 3;
+    private const int DirectDisabled = 2;
     private int _directState;
+    // 1 while the reader encodes a direct frame: written by the reader alone, without a locked instruction (see EndDirectWrites)
+    private int _directEncoding;
     private int _directThread;
 
     public Connection(Socket socket, Stream stream, bool isOutbound, TransportSettings settings, ClusterTransport owner)
@@ -185,6 +186,12 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
         _owner.Handler.OnEnvelope(Remote, envelope, _turns);
     }
 
+    public void OnEnvelopeRun(ref InboundEnvelopeRun run)
+    {
+        if (_owner.IsBlackholed) return;
+        _owner.Handler.OnEnvelopeRun(Remote, ref run, _turns);
+    }
+
     /// <summary>
     /// After a read: runs the turns of the actors it woke, then writes what they queued for this peer from this
     /// thread (a drain reserved before the turns, so their sends wake nobody). False when a turn held this
@@ -217,10 +224,15 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
     /// </summary>
     internal bool TryWriteDirect(in OutboundMessage message)
     {
-        if (_directThread != Environment.CurrentManagedThreadId) return false;
-        if (Interlocked.CompareExchange(ref _directState, DirectEncoding, DirectOpen) != DirectOpen) return false;
+        if (_directThread != Environment.CurrentManagedThreadId || _directEncoding != 0) return false;
+        if (Volatile.Read(ref _directState) != DirectOpen) return false;
+        // announce the encoding, then look again: another thread that closes the direct writes stores its state
+        // and then issues a process-wide barrier before it reads this flag (EndDirectWrites), so either it sees
+        // the flag and waits, or this thread sees the closed state; the hot path needs no locked instruction
+        _directEncoding = 1;
         try
         {
+            if (Volatile.Read(ref _directState) != DirectOpen) return false;
             if (_buffer.Length >= _settings.FlushThresholdBytes || _queue!.HasWorkHint) return false;
             if (message.Serializer is not { } serializer)
             {
@@ -235,7 +247,7 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
         }
         finally
         {
-            Volatile.Write(ref _directState, DirectOpen);
+            Volatile.Write(ref _directEncoding, 0);
         }
     }
 
@@ -254,18 +266,19 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
 
     private void EndDirectWrites(int next)
     {
-        var spinner = default(SpinWait);
         while (true)
         {
             var state = Volatile.Read(ref _directState);
-            if (state == DirectDisabled) return;
-            if (state == DirectEncoding)
-            {
-                spinner.SpinOnce(sleep1Threshold: -1);
-                continue;
-            }
-            if (Interlocked.CompareExchange(ref _directState, next, state) == state) return;
+            if (state == DirectDisabled) break;
+            if (Interlocked.CompareExchange(ref _directState, next, state) == state) break;
         }
+        // the reading thread itself is never inside an encoding when it gets here
+        if (_directThread == Environment.CurrentManagedThreadId) return;
+        // another thread (the stuck-reader guard, a retirement, a close): after this barrier the reader either
+        // sees the new state before it encodes, or its encoding flag is visible here; wait that encoding out
+        Interlocked.MemoryBarrierProcessWide();
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref _directEncoding) != 0) spinner.SpinOnce(sleep1Threshold: -1);
     }
 
     /// <summary>Frames the readers' turns encoded straight into the frame buffer so far (see <see cref="TryWriteDirect"/>).</summary>

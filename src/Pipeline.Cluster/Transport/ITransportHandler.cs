@@ -20,6 +20,16 @@ public interface ITransportHandler
     /// </summary>
     void OnEnvelope(UniqueAddress from, in InboundEnvelope envelope, InlineTurnBatch turns) => OnEnvelope(from, envelope);
 
+    /// <summary>
+    /// The messages of an envelope run from <paramref name="from"/> (one target, one sender, one serializer), in
+    /// order, as part of one read's burst; by default each one goes to <see cref="OnEnvelope(UniqueAddress, in InboundEnvelope, InlineTurnBatch)"/>.
+    /// A handler may resolve the target and the sender once for the whole run.
+    /// </summary>
+    void OnEnvelopeRun(UniqueAddress from, ref InboundEnvelopeRun run, InlineTurnBatch turns)
+    {
+        while (run.TryNextEnvelope(out var envelope)) OnEnvelope(from, envelope, turns);
+    }
+
     /// <summary>A system frame (heartbeat response, watch, unwatch, terminated, disconnect) from <paramref name="from"/>.
     /// Heartbeats themselves are answered by the transport.</summary>
     void OnSystemFrame(UniqueAddress from, SystemFrame frame);

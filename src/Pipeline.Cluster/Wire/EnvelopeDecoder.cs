@@ -22,11 +22,11 @@ internal static class EnvelopeDecoder
         var header = Decode(body.Slice(pos, (int)headerLength), strings, runHeader: true);
         pos += (int)headerLength;
         if (pos == body.Length) throw new WireProtocolException("Envelope run without a message.");
-        while (pos < body.Length)
-        {
-            var payload = ProtoWire.ReadLengthDelimited(body, ref pos);
-            sink.OnEnvelope(header.WithPayload(payload));
-        }
+        var run = new InboundEnvelopeRun(header, body[pos..]);
+        sink.OnEnvelopeRun(ref run);
+        // what the sink did not take (it drops everything, or stopped early) is still checked: a malformed run
+        // closes the connection whoever reads it
+        while (run.TryNext(out _)) { }
     }
 
     private static InboundEnvelope Decode(ReadOnlySpan<byte> body, InboundStringTable strings, bool runHeader)

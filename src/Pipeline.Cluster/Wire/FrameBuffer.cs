@@ -115,25 +115,27 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
             return e;
         }
         var payloadLength = _length - payloadStart;
-        Span<byte> varint = stackalloc byte[ReservedLengthSize];
-        var varintSize = ProtoWire.WriteVarint(varint, (uint)payloadLength);
+        var varintSize = VarintSize((uint)payloadLength);
         if (appending && header.SerializerId == _runSerializerId && string.Equals(header.Manifest, _runManifest, StringComparison.Ordinal)
             && (long)start - _runStart - WireFormat.LengthPrefixSize + varintSize + payloadLength <= maxFrameSize)
         {
-            PlacePayload(start, payloadStart, payloadLength, varint[..varintSize]);
+            PlacePayload(start, payloadStart, payloadLength, varintSize);
             WriteLengthPrefix(_runStart, _length - _runStart - WireFormat.LengthPrefixSize);
             return null;
         }
-        return StartRun(message, header, strings, maxFrameSize, start, payloadStart, payloadLength, varint[..varintSize]);
+        return StartRun(message, header, strings, maxFrameSize, start, payloadStart, payloadLength, varintSize);
     }
+
+    /// <summary>Bytes of <paramref name="value"/> as a varint.</summary>
+    private static int VarintSize(uint value) => (31 - System.Numerics.BitOperations.LeadingZeroCount(value | 1)) / 7 + 1;
 
     /// <summary>Writes a new run frame at <paramref name="start"/> around the payload serialized at <paramref name="payloadStart"/>.</summary>
     private Exception? StartRun(in OutboundMessage message, PayloadHeader header, OutboundStringTable strings, int maxFrameSize,
-        int start, int payloadStart, int payloadLength, ReadOnlySpan<byte> payloadVarint)
+        int start, int payloadStart, int payloadLength, int payloadVarintSize)
     {
         var worstHeader = 3 * (ProtoWire.MaxVarintSize * 3) + WorstCaseString(message.TargetPath) + WorstCaseString(message.SenderPath)
             + WorstCaseString(header.Manifest) + ProtoWire.MaxVarintSize * 2;
-        if ((long)1 + ReservedLengthSize + worstHeader + payloadVarint.Length + payloadLength > maxFrameSize)
+        if ((long)1 + ReservedLengthSize + worstHeader + payloadVarintSize + payloadLength > maxFrameSize)
         {
             _length = start;
             return new ArgumentException($"A message to {message.TargetPath} with a {payloadLength}-byte payload exceeds the maximum frame size of {maxFrameSize} bytes; send smaller messages or raise MaxFrameSize on every node.");
@@ -147,7 +149,7 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
             Span<byte> headerVarint = stackalloc byte[ReservedLengthSize];
             var headerVarintSize = ProtoWire.WriteVarint(headerVarint, (uint)headerLength);
             var runHeader = headerVarintSize + headerLength;
-            var needed = WireFormat.HeaderSize + runHeader + payloadVarint.Length;
+            var needed = WireFormat.HeaderSize + runHeader + payloadVarintSize;
             var had = payloadStart - start;
             if (needed != had)
             {
@@ -157,7 +159,7 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
             var span = _buffer.AsSpan(start + WireFormat.HeaderSize);
             headerVarint[..headerVarintSize].CopyTo(span);
             headerSpan[..headerLength].CopyTo(span[headerVarintSize..]);
-            payloadVarint.CopyTo(span[runHeader..]);
+            ProtoWire.WriteVarint(span[runHeader..], (uint)payloadLength);
             _length = start + needed + payloadLength;
             _buffer[start + WireFormat.LengthPrefixSize] = (byte)FrameKind.EnvelopeRun;
             WriteLengthPrefix(start, _length - start - WireFormat.LengthPrefixSize);
@@ -169,7 +171,7 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
             _runSerializerId = header.SerializerId;
             _runManifest = header.Manifest;
             _runHeaderGuess = runHeader;
-            _lengthGuess = payloadVarint.Length;
+            _lengthGuess = payloadVarintSize;
             return null;
         }
         finally
@@ -179,17 +181,18 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
     }
 
     /// <summary>Puts the length varint before a payload appended to the run, moving the payload when the guessed room was not its size.</summary>
-    private void PlacePayload(int start, int payloadStart, int payloadLength, ReadOnlySpan<byte> varint)
+    private void PlacePayload(int start, int payloadStart, int payloadLength, int varintSize)
     {
         var guess = payloadStart - start;
-        if (varint.Length != guess)
+        if (varintSize != guess)
         {
-            if (varint.Length > guess) EnsureCapacity(varint.Length - guess);
-            if (payloadLength > 0) _buffer.AsSpan(payloadStart, payloadLength).CopyTo(_buffer.AsSpan(start + varint.Length));
-            _lengthGuess = varint.Length;
+            if (varintSize > guess) EnsureCapacity(varintSize - guess);
+            if (payloadLength > 0) _buffer.AsSpan(payloadStart, payloadLength).CopyTo(_buffer.AsSpan(start + varintSize));
+            _lengthGuess = varintSize;
         }
-        varint.CopyTo(_buffer.AsSpan(start));
-        _length = start + varint.Length + payloadLength;
+        if (varintSize == 1) _buffer[start] = (byte)payloadLength;
+        else ProtoWire.WriteVarint(_buffer.AsSpan(start), (uint)payloadLength);
+        _length = start + varintSize + payloadLength;
     }
 
     private bool SameRun(in OutboundMessage message) =>

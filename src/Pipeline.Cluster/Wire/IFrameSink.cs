@@ -8,6 +8,12 @@ public interface IFrameSink
     /// <summary>A user message; its payload is only valid during the call.</summary>
     void OnEnvelope(in InboundEnvelope envelope);
 
+    /// <summary>The messages of an envelope run, in order; by default each one goes to <see cref="OnEnvelope"/>.</summary>
+    void OnEnvelopeRun(ref InboundEnvelopeRun run)
+    {
+        while (run.TryNextEnvelope(out var envelope)) OnEnvelope(envelope);
+    }
+
     /// <summary>A system frame (heartbeat, death watch, disconnect …).</summary>
     void OnSystemFrame(SystemFrame frame);
 
