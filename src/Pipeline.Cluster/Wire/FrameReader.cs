@@ -80,7 +80,9 @@ internal sealed class FrameReader : IAsyncDisposable
     /// <summary>
     /// Reads and dispatches frames until the peer closes the stream (true) or <paramref name="cancellationToken"/>
     /// fires; false when the sink handed reading over to another task (<see cref="IFrameSink.OnReadCompleted"/>),
-    /// which then goes on with this reader.
+    /// which then goes on with this reader. When a frame is malformed (or the sink throws), the sink's
+    /// <see cref="IFrameSink.OnReadCompleted"/> still runs for the frames dispatched before it in that read, and
+    /// then the exception propagates.
     /// </summary>
     public async Task<bool> RunAsync(IFrameSink sink, CancellationToken cancellationToken)
     {
@@ -102,6 +104,13 @@ internal sealed class FrameReader : IAsyncDisposable
                     FramesRead++;
                 }
             }
+            catch (Exception)
+            {
+                // a malformed frame ends the connection, but what the frames before it delivered in this read is
+                // completed first (the turns they claimed run), so that no actor is left waiting for them
+                CompleteBeforeFailure(sink);
+                throw;
+            }
             finally
             {
                 _reader.AdvanceTo(buffer.Start, buffer.End);
@@ -112,6 +121,18 @@ internal sealed class FrameReader : IAsyncDisposable
                 if (!buffer.IsEmpty) throw new WireProtocolException($"Connection closed inside a frame ({buffer.Length} bytes left over).");
                 return true;
             }
+        }
+    }
+
+    private static void CompleteBeforeFailure(IFrameSink sink)
+    {
+        try
+        {
+            sink.OnReadCompleted();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // the read's own failure is the one reported
         }
     }
 

@@ -12,6 +12,13 @@ public sealed class FrameCodecTests
     {
         public List<(string Target, string? Sender, int Serializer, string Manifest, byte[] Payload)> Envelopes { get; } = [];
         public List<SystemFrame> System { get; } = [];
+        public List<int> EnvelopesAtReadCompleted { get; } = [];
+
+        public bool OnReadCompleted()
+        {
+            EnvelopesAtReadCompleted.Add(Envelopes.Count);
+            return true;
+        }
 
         public void OnEnvelope(in InboundEnvelope envelope) =>
             Envelopes.Add((envelope.TargetPath, envelope.SenderPath, envelope.SerializerId, envelope.Manifest, envelope.Payload.ToArray()));
@@ -160,6 +167,25 @@ public sealed class FrameCodecTests
     {
         var error = await Assert.ThrowsAsync<WireProtocolException>(() => DecodeAsync(new MemoryStream(frame), maxFrameSize: 1024));
         Assert.False(string.IsNullOrWhiteSpace(error.Message), what);
+    }
+
+    [Fact]
+    public async Task A_malformed_frame_still_completes_the_read_of_the_frames_before_it_and_then_fails()
+    {
+        using var buffer = new FrameBuffer();
+        var table = new OutboundStringTable(16);
+        buffer.WriteEnvelope(new OutboundMessage("/user/a", null, 1, "", new byte[] { 1 }), table, WireFormat.DefaultMaxFrameSize);
+        buffer.WriteEnvelope(new OutboundMessage("/user/a", null, 1, "", new byte[] { 2 }), table, WireFormat.DefaultMaxFrameSize);
+        byte[] bytes = [.. buffer.Written.ToArray(), .. Frame(3, 1, [0x10, 0x05])]; // the third refers to an undefined index
+        var sink = new CollectingSink();
+        var reader = new FrameReader(new MemoryStream(bytes), WireFormat.DefaultMaxFrameSize, WireFormat.DefaultStringTableCapacity);
+
+        await Assert.ThrowsAsync<WireProtocolException>(() => reader.RunAsync(sink, CancellationToken.None));
+
+        // the two good messages were delivered and their read completed (a connection runs the turns they claimed there)
+        Assert.Equal(2, sink.Envelopes.Count);
+        Assert.Equal([2], sink.EnvelopesAtReadCompleted);
+        await reader.DisposeAsync();
     }
 
     [Fact]
