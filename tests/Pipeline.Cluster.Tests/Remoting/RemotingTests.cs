@@ -120,6 +120,39 @@ public sealed class RemotingTests(Xunit.Abstractions.ITestOutputHelper output) :
         Assert.Equal(0, Volatile.Read(ref onA));
     }
 
+    /// <summary>Records the numbers it receives and stops itself after <c>stopAfter</c> of them.</summary>
+    private sealed class StopAfter(int stopAfter, System.Collections.Concurrent.ConcurrentQueue<int> seen) : ActorBase
+    {
+        protected override bool Receive(object message)
+        {
+            if (message is not int n) return false;
+            seen.Enqueue(n);
+            if (seen.Count == stopAfter) Context.Stop(Self);
+            return true;
+        }
+    }
+
+    [Fact]
+    public async Task A_burst_to_an_actor_that_stops_midway_reaches_it_in_order_and_the_rest_become_dead_letters_none_lost()
+    {
+        const int total = 20_000;
+        const int stopAfter = 7_000;
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var target = _b.ActorOf(Props.Create(() => new StopAfter(stopAfter, seen)), "stops");
+        var dead = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        using var sub = _b.EventStream.Subscribe<DeadLetter>(d => { if (d.Message is int n) dead.Enqueue(n); });
+        var inbox = new Inbox(_a, "burst-sender");
+        var remote = RemoteRef(_a, target, _b);
+
+        // one sender, one target: the messages travel in envelope runs, delivered a run at a time
+        for (var i = 0; i < total; i++) remote.Tell(i, inbox.Ref);
+
+        var deadline = DateTime.UtcNow + ClusterTestSettings.Dilated(TimeSpan.FromSeconds(20));
+        while (seen.Count + dead.Count < total && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(Enumerable.Range(0, stopAfter), seen);
+        Assert.Equal(Enumerable.Range(stopAfter, total - stopAfter), dead.Order());
+    }
+
     [Fact]
     public async Task A_message_that_cannot_be_serialized_becomes_a_dead_letter_on_the_sending_node_and_the_connection_goes_on()
     {
