@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Pipeline.Cluster.Wire;
 using Pipeline.Cluster.Wire.Protocol;
@@ -13,57 +12,9 @@ namespace Pipeline.Cluster.Tests.Wire;
 /// </summary>
 public sealed class EnvelopeRunTests
 {
-    /// <summary>Byte arrays as they are (serializer 42, manifest "B"), strings as UTF-8 (manifest "S"); refuses "bad".</summary>
-    private sealed class TestSerializer : IOutboundSerializer
-    {
-        public PayloadHeader Serialize(object message, IBufferWriter<byte> output)
-        {
-            switch (message)
-            {
-                case "bad":
-                    throw new SerializationException("cannot serialize 'bad'");
-                case string text:
-                    output.Write(Encoding.UTF8.GetBytes(text));
-                    return new PayloadHeader(42, "S");
-                default:
-                    output.Write((byte[])message);
-                    return new PayloadHeader(42, "B");
-            }
-        }
-
-        public void OnSendFailed(in OutboundMessage message, Exception error) { }
-    }
-
-    private sealed class CollectingSink : IFrameSink
-    {
-        public List<(string Target, string? Sender, string Manifest, byte[] Payload)> Envelopes { get; } = [];
-        public List<SystemFrame> System { get; } = [];
-
-        public void OnEnvelope(in InboundEnvelope envelope) =>
-            Envelopes.Add((envelope.TargetPath, envelope.SenderPath, envelope.Manifest, envelope.Payload.ToArray()));
-
-        public void OnSystemFrame(SystemFrame frame) => System.Add(frame);
-    }
-
-    /// <summary>A stream that hands out at most one byte per read, so frames straddle buffer segments.</summary>
-    private sealed class TrickleStream(byte[] data) : MemoryStream(data)
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(1, buffer.Length)], cancellationToken);
-    }
-
-    private static readonly TestSerializer Serializer = new();
+    private static readonly TestOutboundSerializer Serializer = new();
 
     private static OutboundMessage Message(string target, string? sender, object payload) => new(target, sender, payload, Serializer);
-
-    private static async Task<CollectingSink> DecodeAsync(Stream stream)
-    {
-        var sink = new CollectingSink();
-        var reader = new FrameReader(stream, WireFormat.DefaultMaxFrameSize, WireFormat.DefaultStringTableCapacity);
-        await reader.RunAsync(sink, CancellationToken.None);
-        await reader.DisposeAsync();
-        return sink;
-    }
 
     [Fact]
     public async Task Consecutive_messages_between_two_actors_share_one_frame_and_arrive_in_order()
@@ -78,7 +29,7 @@ public sealed class EnvelopeRunTests
         Assert.Equal(payloads, run.Payloads);
         // the header once; each message adds its payload and a length of one or two bytes
         Assert.Equal(bytes.Length, WireFormat.HeaderSize + 1 + run.Header.CalculateSize() + payloads.Sum(p => p.Length + (p.Length < 128 ? 1 : 2)));
-        var sink = await DecodeAsync(new MemoryStream(bytes));
+        var sink = await WireTestSupport.DecodeAsync(new MemoryStream(bytes));
         Assert.Equal(payloads, sink.Envelopes.Select(e => e.Payload));
         Assert.All(sink.Envelopes, e => Assert.Equal(("/user/echo", "/user/client", "B"), (e.Target, e.Sender, e.Manifest)));
     }
@@ -102,7 +53,7 @@ public sealed class EnvelopeRunTests
 
         var bytes = buffer.Written.ToArray();
         Assert.Equal([2, 1, 2, 1, 2, 1, 1], EnvelopeRunLayout.ParseAll(bytes).Select(r => r.Payloads.Count));
-        var sink = await DecodeAsync(new MemoryStream(bytes));
+        var sink = await WireTestSupport.DecodeAsync(new MemoryStream(bytes));
         Assert.Equal(sent.Select(m => (m.TargetPath, m.SenderPath)), sink.Envelopes.Select(e => (e.Target, e.Sender)));
         Assert.Equal(["B", "B", "B", "B", "B", "B", "S", "S", "B", "B"], sink.Envelopes.Select(e => e.Manifest));
         Assert.Equal("more", Encoding.UTF8.GetString(sink.Envelopes[7].Payload));
@@ -124,7 +75,7 @@ public sealed class EnvelopeRunTests
 
         var bytes = buffer.Written.ToArray();
         Assert.Equal([FrameKind.EnvelopeRun, FrameKind.System, FrameKind.EnvelopeRun, FrameKind.Envelope, FrameKind.EnvelopeRun], EnvelopeRunLayout.Kinds(bytes));
-        var sink = await DecodeAsync(new MemoryStream(bytes));
+        var sink = await WireTestSupport.DecodeAsync(new MemoryStream(bytes));
         Assert.Equal([1, 2, 3, 4, 5], sink.Envelopes.Select(e => (int)Assert.Single(e.Payload)));
         Assert.Equal(7L, Assert.Single(sink.System).Heartbeat.Sequence);
     }
@@ -147,7 +98,7 @@ public sealed class EnvelopeRunTests
 
         var run = Assert.Single(EnvelopeRunLayout.ParseAll(buffer.Written.ToArray()));
         Assert.Equal([new byte[] { 1 }, new byte[] { 2 }], run.Payloads);
-        var sink = await DecodeAsync(new MemoryStream(buffer.Written.ToArray()));
+        var sink = await WireTestSupport.DecodeAsync(new MemoryStream(buffer.Written.ToArray()));
         Assert.Equal(2, sink.Envelopes.Count);
     }
 
@@ -163,7 +114,7 @@ public sealed class EnvelopeRunTests
         Assert.True(runs.Count >= 6, $"{runs.Count} frames");
         Assert.All(runs, r => Assert.True(r.FrameBytes - WireFormat.LengthPrefixSize <= 1000, $"a frame of {r.FrameBytes} bytes"));
         Assert.Equal(payloads, runs.SelectMany(r => r.Payloads));
-        var sink = await DecodeAsync(new MemoryStream(buffer.Written.ToArray()));
+        var sink = await WireTestSupport.DecodeAsync(new MemoryStream(buffer.Written.ToArray()));
         Assert.Equal(payloads, sink.Envelopes.Select(e => e.Payload));
     }
 
@@ -180,7 +131,7 @@ public sealed class EnvelopeRunTests
 
         var header = EnvelopeRunLayout.Parse(second).Header;
         Assert.Equal((1u, 2u), (header.TargetRef, header.SenderRef));
-        var sink = await DecodeAsync(new MemoryStream([.. first, .. second]));
+        var sink = await WireTestSupport.DecodeAsync(new MemoryStream([.. first, .. second]));
         Assert.Equal([1, 2], sink.Envelopes.Select(e => (int)Assert.Single(e.Payload)));
         Assert.All(sink.Envelopes, e => Assert.Equal(("/user/a", "/user/s"), (e.Target, e.Sender)));
     }
@@ -192,7 +143,7 @@ public sealed class EnvelopeRunTests
         var table = new OutboundStringTable(16);
         for (var i = 0; i < 30; i++)
             Assert.Null(buffer.TryWriteSerializedEnvelope(Message(i < 20 ? "/user/a" : "/user/b", "/user/s", new byte[i * 10]), table, WireFormat.DefaultMaxFrameSize));
-        var sink = await DecodeAsync(new TrickleStream(buffer.Written.ToArray()));
+        var sink = await WireTestSupport.DecodeAsync(new TrickleStream(buffer.Written.ToArray()));
         Assert.Equal(Enumerable.Range(0, 30).Select(i => i * 10), sink.Envelopes.Select(e => e.Payload.Length));
         Assert.Equal(20, sink.Envelopes.Count(e => e.Target == "/user/a"));
     }

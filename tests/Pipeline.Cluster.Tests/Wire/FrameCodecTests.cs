@@ -8,41 +8,7 @@ namespace Pipeline.Cluster.Tests.Wire;
 
 public sealed class FrameCodecTests
 {
-    private sealed class CollectingSink : IFrameSink
-    {
-        public List<(string Target, string? Sender, int Serializer, string Manifest, byte[] Payload)> Envelopes { get; } = [];
-        public List<SystemFrame> System { get; } = [];
-        public List<int> EnvelopesAtReadCompleted { get; } = [];
-
-        public bool OnReadCompleted()
-        {
-            EnvelopesAtReadCompleted.Add(Envelopes.Count);
-            return true;
-        }
-
-        public void OnEnvelope(in InboundEnvelope envelope) =>
-            Envelopes.Add((envelope.TargetPath, envelope.SenderPath, envelope.SerializerId, envelope.Manifest, envelope.Payload.ToArray()));
-
-        public void OnSystemFrame(SystemFrame frame) => System.Add(frame);
-    }
-
-    /// <summary>A stream that hands out at most one byte per read, so frames straddle buffer segments.</summary>
-    private sealed class TrickleStream(byte[] data) : MemoryStream(data)
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(1, buffer.Length)], cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(1, count));
-    }
-
-    private static async Task<CollectingSink> DecodeAsync(Stream stream, int maxFrameSize = WireFormat.DefaultMaxFrameSize)
-    {
-        var sink = new CollectingSink();
-        var reader = new FrameReader(stream, maxFrameSize, WireFormat.DefaultStringTableCapacity);
-        await reader.RunAsync(sink, CancellationToken.None);
-        await reader.DisposeAsync();
-        return sink;
-    }
+    private static Task<CollectingSink> DecodeAsync(Stream stream, int maxFrameSize = WireFormat.DefaultMaxFrameSize) => WireTestSupport.DecodeAsync(stream, maxFrameSize);
 
     [Fact]
     public async Task Envelopes_and_system_frames_round_trip_with_every_field()

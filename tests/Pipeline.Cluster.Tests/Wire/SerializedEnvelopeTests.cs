@@ -1,4 +1,3 @@
-using System.Buffers;
 using Pipeline.Cluster.Wire;
 using Pipeline.Cluster.Wire.Protocol;
 using Pipeline.Runtime.Serialization;
@@ -9,40 +8,6 @@ namespace Pipeline.Cluster.Tests.Wire;
 /// <summary>Envelopes whose payload is serialized on the writer, straight into the frame buffer.</summary>
 public sealed class SerializedEnvelopeTests
 {
-    /// <summary>Writes byte arrays as they are (manifest "B"); refuses the string "bad" by throwing.</summary>
-    private sealed class BytesSerializer : IOutboundSerializer
-    {
-        public List<(OutboundMessage Message, Exception Error)> Failed { get; } = [];
-
-        public PayloadHeader Serialize(object message, IBufferWriter<byte> output)
-        {
-            if (message is "bad") throw new SerializationException("cannot serialize 'bad'");
-            output.Write((byte[])message);
-            return new PayloadHeader(42, "B");
-        }
-
-        public void OnSendFailed(in OutboundMessage message, Exception error) => Failed.Add((message, error));
-    }
-
-    private sealed class CollectingSink : IFrameSink
-    {
-        public List<(string Target, string? Sender, int Serializer, string Manifest, byte[] Payload)> Envelopes { get; } = [];
-
-        public void OnEnvelope(in InboundEnvelope envelope) =>
-            Envelopes.Add((envelope.TargetPath, envelope.SenderPath, envelope.SerializerId, envelope.Manifest, envelope.Payload.ToArray()));
-
-        public void OnSystemFrame(SystemFrame frame) { }
-    }
-
-    private static async Task<CollectingSink> DecodeAsync(byte[] bytes)
-    {
-        var sink = new CollectingSink();
-        var reader = new FrameReader(new MemoryStream(bytes), WireFormat.DefaultMaxFrameSize, WireFormat.DefaultStringTableCapacity);
-        await reader.RunAsync(sink, CancellationToken.None);
-        await reader.DisposeAsync();
-        return sink;
-    }
-
     [Theory]
     [InlineData(0)]
     [InlineData(100)]
@@ -55,13 +20,13 @@ public sealed class SerializedEnvelopeTests
     {
         using var buffer = new FrameBuffer(64);
         var table = new OutboundStringTable(16);
-        var serializer = new BytesSerializer();
+        var serializer = new TestOutboundSerializer();
         var payload = Enumerable.Range(0, size).Select(i => (byte)(i * 7)).ToArray();
         for (var i = 0; i < 2; i++)
             Assert.Null(buffer.TryWriteSerializedEnvelope(new OutboundMessage("/user/target", "/user/sender", payload, serializer), table, WireFormat.DefaultMaxFrameSize));
 
         var bytes = buffer.Written.ToArray();
-        var sink = await DecodeAsync(bytes);
+        var sink = await WireTestSupport.DecodeAsync(bytes);
         Assert.Equal(2, sink.Envelopes.Count);
         Assert.All(sink.Envelopes, e =>
         {
@@ -88,13 +53,13 @@ public sealed class SerializedEnvelopeTests
     {
         using var buffer = new FrameBuffer(64);
         var table = new OutboundStringTable(16);
-        var serializer = new BytesSerializer();
+        var serializer = new TestOutboundSerializer();
         int[] sizes = [100, 20_000, 0, 128, 3_000_000, 5, 127, 16_384, 16_383, 2_097_152, 1];
         var payloads = sizes.Select(size => Enumerable.Range(0, size).Select(i => (byte)(i * 13 + size)).ToArray()).ToArray();
         foreach (var payload in payloads)
             Assert.Null(buffer.TryWriteSerializedEnvelope(new OutboundMessage("/user/t", null, payload, serializer), table, WireFormat.DefaultMaxFrameSize));
 
-        var sink = await DecodeAsync(buffer.Written.ToArray());
+        var sink = await WireTestSupport.DecodeAsync(buffer.Written.ToArray());
 
         Assert.Equal(payloads, sink.Envelopes.Select(e => e.Payload));
         Assert.All(sink.Envelopes, e => Assert.Equal(("/user/t", 42, "B"), (e.Target, e.Serializer, e.Manifest)));
@@ -105,7 +70,7 @@ public sealed class SerializedEnvelopeTests
     {
         using var buffer = new FrameBuffer();
         var table = new OutboundStringTable(16);
-        var serializer = new BytesSerializer();
+        var serializer = new TestOutboundSerializer();
 
         var error = buffer.TryWriteSerializedEnvelope(new OutboundMessage("/user/new", "/user/sender", "bad", serializer), table, WireFormat.DefaultMaxFrameSize);
 
@@ -114,7 +79,7 @@ public sealed class SerializedEnvelopeTests
         Assert.Equal(0, table.Count);
         Assert.Null(buffer.TryWriteSerializedEnvelope(new OutboundMessage("/user/new", "/user/sender", new byte[] { 1, 2 }, serializer), table, WireFormat.DefaultMaxFrameSize));
         Assert.Null(buffer.TryWriteSerializedEnvelope(new OutboundMessage("/user/new", "/user/sender", new byte[] { 3 }, serializer), table, WireFormat.DefaultMaxFrameSize));
-        var sink = await DecodeAsync(buffer.Written.ToArray());
+        var sink = await WireTestSupport.DecodeAsync(buffer.Written.ToArray());
         Assert.Equal([new byte[] { 1, 2 }, new byte[] { 3 }], sink.Envelopes.Select(e => e.Payload));
         Assert.All(sink.Envelopes, e => Assert.Equal("/user/new", e.Target));
     }
@@ -124,7 +89,7 @@ public sealed class SerializedEnvelopeTests
     {
         using var buffer = new FrameBuffer();
         var table = new OutboundStringTable(16);
-        var error = buffer.TryWriteSerializedEnvelope(new OutboundMessage("/user/t", null, new byte[5000], new BytesSerializer()), table, maxFrameSize: 4096);
+        var error = buffer.TryWriteSerializedEnvelope(new OutboundMessage("/user/t", null, new byte[5000], new TestOutboundSerializer()), table, maxFrameSize: 4096);
         Assert.IsType<ArgumentException>(error);
         Assert.Contains("4096", error.Message);
         Assert.Equal(0, buffer.Length);
@@ -136,7 +101,7 @@ public sealed class SerializedEnvelopeTests
     {
         using var buffer = new FrameBuffer();
         var table = new OutboundStringTable(capacity: 2);
-        var serializer = new BytesSerializer();
+        var serializer = new TestOutboundSerializer();
         for (var i = 0; i < 10; i++)
         {
             var ask = new OutboundMessage("/user/echo", $"/temp/${i}", new byte[] { (byte)i }, serializer) { SenderIsTemporary = true };
@@ -148,7 +113,7 @@ public sealed class SerializedEnvelopeTests
 
         // only "/user/echo" and the manifest were indexed; ten asks did not use up the table
         Assert.Equal(2, table.Count);
-        var sink = await DecodeAsync(buffer.Written.ToArray());
+        var sink = await WireTestSupport.DecodeAsync(buffer.Written.ToArray());
         Assert.Equal(30, sink.Envelopes.Count);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"/temp/${i}"), sink.Envelopes.Where((_, n) => n % 3 == 0).Select(e => e.Sender));
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"/temp/${i}"), sink.Envelopes.Where((_, n) => n % 3 == 1).Select(e => e.Target));
