@@ -93,8 +93,11 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
             _system.DeadLetter(message, sender, this, "recipient terminated");
             return;
         }
-        if (_mailbox.PostClaiming(new Envelope(message, sender))) batch.Add(_mailbox);
+        batch.Post(_mailbox, new Envelope(message, sender));
     }
+
+    /// <summary>A message delivered to this actor after it stopped.</summary>
+    internal void DeadLetterAfterStop(in Envelope envelope) => _system.DeadLetter(envelope.Message, envelope.Sender, this, "recipient terminated");
 
     /// <summary>Tells and, for a bounded mailbox with the backpressure policy, waits until there is room.</summary>
     public override async ValueTask TellAsync(object message, IActorRef? sender, CancellationToken cancellationToken)

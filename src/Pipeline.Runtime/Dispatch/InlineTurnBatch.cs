@@ -17,9 +17,19 @@ public sealed class InlineTurnBatch
     private const int Idle = 0;
     private const int Running = 1;
     private const int Abandoned = 2;
+    // how many of the latest claims a delivery looks through for the actor whose messages this batch holds; beyond
+    // them a message is queued in the mailbox, which stays in order (the held messages run first)
+    private const int ScanLimit = 8;
+    private const int MaxPooledClaims = 64;
+    private const int InitialItems = 16;
+    private const int MaxPooledItems = 1024;
 
-    private Mailbox?[] _claimed = new Mailbox?[8];
+    private Claim?[] _claimed = new Claim?[8];
     private int _count;
+    // the claim the last delivery went to: the messages of one envelope run all go to one actor
+    private Claim? _last;
+    private Claim[] _free = new Claim[8];
+    private int _freeCount;
     private int _state;
     private long _runningSince;
     private Mailbox? _current;
@@ -50,10 +60,67 @@ public sealed class InlineTurnBatch
         else target.Tell(message, sender);
     }
 
-    internal void Add(Mailbox mailbox)
+    /// <summary>
+    /// Delivers to an unbounded mailbox on a dispatcher that allows inline turns. An idle actor with nothing
+    /// queued is claimed and the batch keeps its messages itself (no queue operation per message: they run first,
+    /// in order, when the batch runs); an idle actor with queued messages is claimed with the message queued;
+    /// a busy one just gets the message queued.
+    /// </summary>
+    internal void Post(Mailbox mailbox, in Envelope envelope)
+    {
+        var last = _last;
+        if (last is not null && ReferenceEquals(last.Mailbox, mailbox))
+        {
+            last.Append(envelope);
+            return;
+        }
+        var claimed = _claimed;
+        for (int i = _count - 1, stop = Math.Max(0, _count - ScanLimit); i >= stop; i--)
+        {
+            var claim = claimed[i]!;
+            if (claim.HoldsMessages && ReferenceEquals(claim.Mailbox, mailbox))
+            {
+                _last = claim;
+                claim.Append(envelope);
+                return;
+            }
+        }
+        if (mailbox.TryClaimEmpty())
+        {
+            var claim = Rent(mailbox, holdsMessages: true);
+            claim.Append(envelope);
+            Add(claim);
+            _last = claim;
+            return;
+        }
+        if (mailbox.PostClaiming(envelope)) Add(Rent(mailbox, holdsMessages: false));
+    }
+
+    private void Add(Claim claim)
     {
         if (_count == _claimed.Length) Array.Resize(ref _claimed, _count * 2);
-        _claimed[_count++] = mailbox;
+        _claimed[_count++] = claim;
+    }
+
+    private Claim Rent(Mailbox mailbox, bool holdsMessages)
+    {
+        var claim = _freeCount > 0 ? _free[--_freeCount] : new Claim();
+        claim.Mailbox = mailbox;
+        claim.HoldsMessages = holdsMessages;
+        claim.Next = 0;
+        claim.Count = 0;
+        return claim;
+    }
+
+    private void Return(Claim claim)
+    {
+        claim.Mailbox = null!;
+        // a read that woke thousands of actors, or one that held thousands of messages for one, does not leave
+        // that much memory behind in the batch
+        if (_freeCount == MaxPooledClaims) return;
+        if (claim.Items.Length > MaxPooledItems) claim.Items = new Envelope[InitialItems];
+        if (_freeCount == _free.Length) Array.Resize(ref _free, _freeCount * 2);
+        _free[_freeCount++] = claim;
     }
 
     /// <summary>
@@ -62,6 +129,7 @@ public sealed class InlineTurnBatch
     /// </summary>
     public bool Run()
     {
+        _last = null;
         if (_count == 0) return Volatile.Read(ref _state) != Abandoned;
         var start = Stopwatch.GetTimestamp();
         Volatile.Write(ref _runningSince, start);
@@ -75,11 +143,16 @@ public sealed class InlineTurnBatch
             for (var i = 0; i < _count; i++)
             {
                 // taken by exchange: a thread abandoning the batch takes the slots this one has not reached
-                var mailbox = Interlocked.Exchange(ref claimed[i], null);
-                if (mailbox is null) continue;
+                var claim = Interlocked.Exchange(ref claimed[i], null);
+                if (claim is null) continue;
+                var mailbox = claim.Mailbox;
                 Volatile.Write(ref _current, mailbox);
                 turns++;
-                if (mailbox.RunClaimedTurn()) Volatile.Write(ref claimed[kept++], mailbox);
+                var more = claim.Next < claim.Count
+                    ? mailbox.RunPendingTurn(claim.Items, ref claim.Next, claim.Count)
+                    : mailbox.RunClaimedTurn();
+                if (more) Volatile.Write(ref claimed[kept++], claim);
+                else Return(claim);
             }
             Volatile.Write(ref _current, null);
             _count = kept;
@@ -106,12 +179,31 @@ public sealed class InlineTurnBatch
         return true;
     }
 
-    private static void ScheduleRemaining(Mailbox?[] claimed)
+    /// <summary>Hands every claim still in the slots to its dispatcher, the messages the batch held moved into its mailbox first.</summary>
+    private static void ScheduleRemaining(Claim?[] claimed)
     {
         for (var i = 0; i < claimed.Length; i++)
         {
             if (Volatile.Read(ref claimed[i]) is null) continue;
-            Interlocked.Exchange(ref claimed[i], null)?.Schedule();
+            if (Interlocked.Exchange(ref claimed[i], null) is not { } claim) continue;
+            claim.Mailbox.FlushPending(claim.Items, ref claim.Next, claim.Count);
+            claim.Mailbox.Schedule();
+        }
+    }
+
+    /// <summary>One claimed actor's next turn, with the messages the batch holds for it (when it claimed the actor idle and empty).</summary>
+    private sealed class Claim
+    {
+        public Mailbox Mailbox = null!;
+        public bool HoldsMessages;
+        public Envelope[] Items = new Envelope[InitialItems];
+        public int Next;
+        public int Count;
+
+        public void Append(in Envelope envelope)
+        {
+            if (Count == Items.Length) Array.Resize(ref Items, Count * 2);
+            Items[Count++] = envelope;
         }
     }
 }

@@ -128,6 +128,92 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     /// <summary>Hands a claimed mailbox to its dispatcher.</summary>
     internal void Schedule() => _dispatcher.Execute(this);
 
+    /// <summary>
+    /// Claims the next turn of an idle, unbounded mailbox with nothing queued, for a batch that keeps the messages
+    /// it delivers itself (<see cref="RunPendingTurn"/>) instead of queueing them: true when claimed.
+    /// </summary>
+    internal bool TryClaimEmpty()
+    {
+        if (Volatile.Read(ref _status) != 0 || _rare is not null) return false;
+        if (_system.HasMessages || _unbounded.HasItems) return false;
+        return Interlocked.CompareExchange(ref _status, ScheduledFlag, 0) == 0;
+    }
+
+    /// <summary>
+    /// Runs one turn of a mailbox claimed with <see cref="TryClaimEmpty"/> on the calling thread: the system
+    /// messages, then up to the throughput of the batch's messages <paramref name="pending"/>[<paramref name="next"/>..<paramref name="count"/>),
+    /// which come before anything queued meanwhile. If the actor stops, is suspended or unstashes, the batch's
+    /// remaining messages move into the mailbox ahead of its queue (<see cref="FlushPending"/>). True when work is
+    /// left and the caller still holds the claim: pending messages (call this again), or queued ones
+    /// (<see cref="RunClaimedTurn"/>); either may also go to the dispatcher.
+    /// </summary>
+    internal bool RunPendingTurn(Envelope[] pending, ref int next, int count)
+    {
+        var processed = 0;
+        var cell = _cell;
+        try
+        {
+            if (!IsClosed)
+            {
+                if (_system.HasMessages) ProcessAllSystemMessages();
+                var left = _dispatcher.Throughput;
+                while (next < count && ShouldProcessMessage && _rare is null)
+                {
+                    var envelope = pending[next];
+                    pending[next++] = default;
+                    cell.Invoke(envelope);
+                    processed++;
+                    if (_system.HasMessages) ProcessAllSystemMessages();
+                    if (--left == 0) break;
+                }
+            }
+            if (next < count && (!ShouldProcessMessage || _rare is not null)) FlushPending(pending, ref next, count);
+        }
+        catch
+        {
+            // never expected (a turn catches the actor's failures): the messages and the actor are not lost with it
+            FlushPending(pending, ref next, count);
+            SetAsIdle();
+            TrySchedule(hasMessageHint: false, hasSystemMessageHint: false);
+            throw;
+        }
+        finally
+        {
+            if (processed > 0) cell.OnTurnProcessed(processed);
+        }
+        if (next < count) return true;
+        SetAsIdle();
+        if (CanBeScheduled(false, false) && SetAsScheduled()) return true;
+        CellState &= ~BusyTurnsMask;
+        return false;
+    }
+
+    /// <summary>
+    /// Moves a batch's messages that were not run into the mailbox, behind the unstashed messages and ahead of
+    /// its queue (they were delivered before anything queued there by the same sender), or to dead letters once
+    /// the actor is gone. Only the holder of the claim may call this.
+    /// </summary>
+    internal void FlushPending(Envelope[] pending, ref int next, int count)
+    {
+        if (next >= count) return;
+        if (IsClosed)
+        {
+            for (; next < count; next++)
+            {
+                var gone = pending[next];
+                pending[next] = default;
+                _cell.DeadLetterAfterStop(gone);
+            }
+            return;
+        }
+        var front = (_rare ??= new RareParts(null)).Prepended ??= new Queue<Envelope>();
+        for (; next < count; next++)
+        {
+            front.Enqueue(pending[next]);
+            pending[next] = default;
+        }
+    }
+
     /// <summary>Queues a system message and schedules the mailbox.</summary>
     public void PostSystem(SystemMessage message)
     {

@@ -147,4 +147,137 @@ public sealed class InlineTurnBatchTests : ActorTestKit
         blocker.Tell(8);
         Assert.Equal(8, (await WaitForAsync(blockerSeen, 1)).Single().Value); // the blocker goes on normally
     }
+
+    /// <summary>
+    /// Records the numbers it processes. Throws on <c>failOn</c> (restarted by its parent), stops itself after
+    /// <c>stopAfter</c>; with <c>gated</c> it stashes numbers until "open", then unstashes and passes them through.
+    /// </summary>
+    private sealed class Scripted : ReceiveActor
+    {
+        public Scripted(ConcurrentQueue<int> seen, int failOn = -1, int stopAfter = -1, bool gated = false)
+        {
+            if (gated)
+            {
+                Receive<int>(_ => Stash.Stash());
+                Receive<string>(s => s == "open", _ =>
+                {
+                    Become(() => Receive<int>(n => Record(seen, n, failOn, stopAfter)));
+                    Stash.UnstashAll();
+                });
+            }
+            else
+            {
+                Receive<int>(n => Record(seen, n, failOn, stopAfter));
+            }
+            Receive<string>(s => s == "ping", _ => Sender.Tell("pong"));
+        }
+
+        private void Record(ConcurrentQueue<int> seen, int n, int failOn, int stopAfter)
+        {
+            if (n == failOn) throw new InvalidOperationException($"fails on {n}");
+            seen.Enqueue(n);
+            if (seen.Count == stopAfter) Context.Stop(Self);
+        }
+    }
+
+    private static async Task<int[]> WaitForAsync(ConcurrentQueue<int> seen, int count)
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Dilated(TimeSpan.FromSeconds(10));
+        while (seen.Count < count && DateTime.UtcNow < deadline) await Task.Delay(5);
+        return [.. seen];
+    }
+
+    [Fact]
+    public async Task Twenty_actors_told_in_turn_through_one_batch_each_get_their_messages_in_order()
+    {
+        // more actors than the batch looks back through for the ones whose messages it holds: later messages to
+        // those go to their mailboxes' queues, behind the held ones
+        var seen = Enumerable.Range(0, 20).Select(_ => new ConcurrentQueue<int>()).ToArray();
+        var actors = new IActorRef[20];
+        for (var a = 0; a < 20; a++)
+        {
+            var mine = seen[a];
+            actors[a] = await StartIdleAsync(Props.Create(() => new Scripted(mine, -1, -1, false)));
+        }
+        var batch = new InlineTurnBatch(TimeSpan.FromSeconds(1));
+
+        for (var i = 0; i < 50; i++)
+            for (var a = 0; a < 20; a++) batch.Tell(actors[a], i, null);
+        Assert.Equal(20, batch.Count);
+        Assert.True(batch.Run());
+
+        foreach (var queue in seen) Assert.Equal(Enumerable.Range(0, 50), await WaitForAsync(queue, 50));
+    }
+
+    [Fact]
+    public async Task Messages_other_threads_send_while_a_batch_holds_an_actor_all_arrive_and_each_senders_order_holds()
+    {
+        var seen = new ConcurrentQueue<int>();
+        var actor = await StartIdleAsync(Props.Create(() => new Scripted(seen, -1, -1, false)));
+        var batch = new InlineTurnBatch(TimeSpan.FromSeconds(1));
+
+        for (var i = 0; i < 1_000; i++) batch.Tell(actor, i, null); // held by the batch
+        var other = Task.Run(() =>
+        {
+            for (var i = 1_000; i < 2_000; i++) actor.Tell(i); // queued: the batch holds the actor's turn
+        });
+        await other;
+        for (var i = 2_000; i < 3_000; i++) batch.Tell(actor, i, null);
+        Assert.True(batch.Run());
+
+        var done = await WaitForAsync(seen, 3_000);
+        Assert.Equal(3_000, done.Length);
+        Assert.Equal(Enumerable.Range(0, 1_000).Concat(Enumerable.Range(2_000, 1_000)), done.Where(n => n < 1_000 || n >= 2_000));
+        Assert.Equal(Enumerable.Range(1_000, 1_000), done.Where(n => n is >= 1_000 and < 2_000));
+    }
+
+    [Fact]
+    public async Task An_actor_that_fails_in_the_middle_of_a_batch_gets_the_rest_in_order_after_its_restart()
+    {
+        AllowActorFailures<InvalidOperationException>();
+        var seen = new ConcurrentQueue<int>();
+        var actor = await StartIdleAsync(Props.Create(() => new Scripted(seen, 3, -1, false)));
+        var batch = new InlineTurnBatch(TimeSpan.FromSeconds(1));
+
+        for (var i = 1; i <= 10; i++) batch.Tell(actor, i, null);
+        Assert.True(batch.Run());
+
+        var done = await WaitForAsync(seen, 9);
+        Assert.Equal([1, 2, 4, 5, 6, 7, 8, 9, 10], done);
+    }
+
+    [Fact]
+    public async Task An_actor_that_stops_in_the_middle_of_a_batch_leaves_the_rest_as_dead_letters()
+    {
+        var seen = new ConcurrentQueue<int>();
+        var dead = new ConcurrentQueue<int>();
+        using var subscription = Sys.EventStream.Subscribe<DeadLetter>(d => { if (d.Message is int n) dead.Enqueue(n); });
+        var actor = await StartIdleAsync(Props.Create(() => new Scripted(seen, -1, 4, false)));
+        var batch = new InlineTurnBatch(TimeSpan.FromSeconds(1));
+
+        for (var i = 1; i <= 10; i++) batch.Tell(actor, i, null);
+        Assert.True(batch.Run());
+
+        var processed = await WaitForAsync(seen, 4);
+        var lost = await WaitForAsync(dead, 6);
+        Assert.Equal([1, 2, 3, 4], processed);
+        Assert.Equal([5, 6, 7, 8, 9, 10], lost.Order());
+    }
+
+    [Fact]
+    public async Task Messages_unstashed_in_the_middle_of_a_batch_come_before_the_rest_of_the_batch()
+    {
+        var seen = new ConcurrentQueue<int>();
+        var actor = await StartIdleAsync(Props.Create(() => new Scripted(seen, -1, -1, true)));
+        var batch = new InlineTurnBatch(TimeSpan.FromSeconds(1));
+
+        batch.Tell(actor, 1, null);
+        batch.Tell(actor, 2, null);
+        batch.Tell(actor, "open", null);
+        for (var i = 3; i <= 6; i++) batch.Tell(actor, i, null);
+        Assert.True(batch.Run());
+
+        var done = await WaitForAsync(seen, 6);
+        Assert.Equal([1, 2, 3, 4, 5, 6], done);
+    }
 }
