@@ -25,6 +25,9 @@ switch (options.Mode)
     case "codec":
         await CodecBenchmark.RunAsync(options);
         break;
+    case "actor-path":
+        await Pipeline.Cluster.Benchmarks.Actors.ActorPathBenchmark.RunAsync(options);
+        break;
     case "server":
         await TwoProcessBenchmark.ServeAsync(options);
         break;
@@ -38,7 +41,7 @@ switch (options.Mode)
         await Pipeline.Cluster.Benchmarks.Actors.RemoteActorsBenchmark.DriveAsync(options);
         break;
     default:
-        Console.Error.WriteLine($"Unknown --mode '{options.Mode}': use inproc, codec, latency, failover, crash, server, client, actors-server or actors-client.");
+        Console.Error.WriteLine($"Unknown --mode '{options.Mode}': use inproc, codec, actor-path, latency, failover, crash, server, client, actors-server or actors-client.");
         return 2;
 }
 return 0;

@@ -104,15 +104,10 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
         EnsureCapacity(before + 256);
         var payloadStart = start + before;
         _length = payloadStart;
-        PayloadHeader header;
-        try
-        {
-            header = message.Serializer!.Serialize(message.Message!, this);
-        }
-        catch (Exception e)
+        if (Serialize(message, out var header) is { } failed)
         {
             _length = start;
-            return e;
+            return failed;
         }
         var payloadLength = _length - payloadStart;
         var varintSize = VarintSize((uint)payloadLength);
@@ -124,6 +119,25 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
             return null;
         }
         return StartRun(message, header, strings, maxFrameSize, start, payloadStart, payloadLength, varintSize);
+    }
+
+    /// <summary>
+    /// Runs the message's serializer into this buffer; its exception is returned, not thrown. Kept out of the caller
+    /// on purpose: a method with an exception handler keeps its locals on the stack, and the caller is the hot path.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private Exception? Serialize(in OutboundMessage message, out PayloadHeader header)
+    {
+        try
+        {
+            header = message.Serializer!.Serialize(message.Message!, this);
+            return null;
+        }
+        catch (Exception e)
+        {
+            header = default;
+            return e;
+        }
     }
 
     /// <summary>Bytes of <paramref name="value"/> as a varint.</summary>
