@@ -228,8 +228,10 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
         if (Volatile.Read(ref _directState) != DirectOpen) return false;
         // announce the encoding, then look again: another thread that closes the direct writes stores its state
         // and then issues a process-wide barrier before it reads this flag (EndDirectWrites), so either it sees
-        // the flag and waits, or this thread sees the closed state; the hot path needs no locked instruction
-        _directEncoding = 1;
+        // the flag and waits, or this thread sees the closed state; the hot path needs no locked instruction (a
+        // volatile write, so that the compiler keeps it before the read below; the store may still wait in this
+        // core's store buffer, which the other side's barrier drains)
+        Volatile.Write(ref _directEncoding, 1);
         try
         {
             if (Volatile.Read(ref _directState) != DirectOpen) return false;
