@@ -160,7 +160,7 @@ public sealed class InlineTurnBatch
         }
         Interlocked.Add(ref _turnsRun, turns);
         // out of time (or abandoned): the rest run on their dispatchers
-        ScheduleRemaining(claimed);
+        ScheduleRemaining(claimed, owner: true);
         _count = 0;
         return Interlocked.CompareExchange(ref _state, Idle, Running) == Running;
     }
@@ -175,19 +175,25 @@ public sealed class InlineTurnBatch
         if (Volatile.Read(ref _state) != Running) return false;
         if (Stopwatch.GetElapsedTime(Volatile.Read(ref _runningSince)) < stall) return false;
         if (Interlocked.CompareExchange(ref _state, Abandoned, Running) != Running) return false;
-        ScheduleRemaining(_claimed);
+        ScheduleRemaining(_claimed, owner: false);
         return true;
     }
 
-    /// <summary>Hands every claim still in the slots to its dispatcher, the messages the batch held moved into its mailbox first.</summary>
-    private static void ScheduleRemaining(Claim?[] claimed)
+    /// <summary>
+    /// Hands every claim still in the slots to its dispatcher, the messages the batch held moved into its mailbox
+    /// first. The delivering thread (<paramref name="owner"/>) keeps the claims for reuse; a thread abandoning the
+    /// batch leaves them to the collector.
+    /// </summary>
+    private void ScheduleRemaining(Claim?[] claimed, bool owner)
     {
         for (var i = 0; i < claimed.Length; i++)
         {
             if (Volatile.Read(ref claimed[i]) is null) continue;
             if (Interlocked.Exchange(ref claimed[i], null) is not { } claim) continue;
-            claim.Mailbox.FlushPending(claim.Items, ref claim.Next, claim.Count);
-            claim.Mailbox.Schedule();
+            var mailbox = claim.Mailbox;
+            mailbox.FlushPending(claim.Items, ref claim.Next, claim.Count);
+            if (owner) Return(claim);
+            mailbox.Schedule();
         }
     }
 
