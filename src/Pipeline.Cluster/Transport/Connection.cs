@@ -345,7 +345,7 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
     /// <summary>Socket writes that had to wait for room in the send buffer (with <see cref="DescriptorStream"/>; 0 otherwise).</summary>
     public long DeferredWrites => (Stream as DescriptorStream)?.DeferredWrites ?? 0;
 
-    /// <summary>Frames encoded so far.</summary>
+    /// <summary>User messages and system frames encoded so far (messages of an envelope run counted one by one).</summary>
     public long FramesWritten => Interlocked.Read(ref _framesWritten) + Volatile.Read(ref _directFrames);
 
     /// <summary>Starts a drain on the thread pool (the queue calls this when work arrives and nobody drains).</summary>
