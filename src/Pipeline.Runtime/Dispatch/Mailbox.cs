@@ -134,7 +134,9 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     /// </summary>
     internal bool TryClaimEmpty()
     {
-        if (Volatile.Read(ref _status) != 0 || _rare is not null) return false;
+        if (Volatile.Read(ref _status) != 0) return false;
+        // a bounded mailbox keeps its overflow policy; unstashed messages come first
+        if (_rare is { } rare && (rare.Bounded is not null || HasPrepended)) return false;
         if (_system.HasMessages || _unbounded.HasItems) return false;
         return Interlocked.CompareExchange(ref _status, ScheduledFlag, 0) == 0;
     }
@@ -157,7 +159,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             {
                 if (_system.HasMessages) ProcessAllSystemMessages();
                 var left = _dispatcher.Throughput;
-                while (next < count && ShouldProcessMessage && _rare is null)
+                while (next < count && ShouldProcessMessage && (_rare is null || !HasPrepended))
                 {
                     var envelope = pending[next];
                     pending[next++] = default;
@@ -167,7 +169,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
                     if (--left == 0) break;
                 }
             }
-            if (next < count && (!ShouldProcessMessage || _rare is not null)) FlushPending(pending, ref next, count);
+            if (next < count && (!ShouldProcessMessage || HasPrepended)) FlushPending(pending, ref next, count);
         }
         catch
         {
