@@ -83,6 +83,8 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
     internal void TellInBatch(object message, IActorRef? sender, InlineTurnBatch batch)
     {
         // (no serialization check: what a batch delivers was just deserialized from the wire)
+        // the messages of a run go to one actor: once the batch holds its turn, the checks below were made
+        if (batch.TryAppendToLast(_mailbox, message, sender)) return;
         if (_mailbox.Bounded is not null || !_mailbox.Dispatcher.AllowsInlineTurns)
         {
             Tell(message, sender);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using Pipeline.Runtime.Actors;
 
@@ -68,12 +69,6 @@ public sealed class InlineTurnBatch
     /// </summary>
     internal void Post(Mailbox mailbox, in Envelope envelope)
     {
-        var last = _last;
-        if (last is not null && ReferenceEquals(last.Mailbox, mailbox))
-        {
-            last.Append(envelope);
-            return;
-        }
         var claimed = _claimed;
         for (int i = _count - 1, stop = Math.Max(0, _count - ScanLimit); i >= stop; i--)
         {
@@ -94,6 +89,16 @@ public sealed class InlineTurnBatch
             return;
         }
         if (mailbox.PostClaiming(envelope)) Add(Rent(mailbox, holdsMessages: false));
+    }
+
+    /// <summary>Keeps the message when <paramref name="mailbox"/> is the actor this batch delivered to last and holds messages for.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryAppendToLast(Mailbox mailbox, object message, IActorRef? sender)
+    {
+        var last = _last;
+        if (last is null || !ReferenceEquals(last.Mailbox, mailbox)) return false;
+        last.Append(new Envelope(message, sender));
+        return true;
     }
 
     private void Add(Claim claim)
