@@ -49,7 +49,11 @@ internal static class InlineBatchCostBenchmark
             var refs = new IActorRef[actorCount];
             for (var i = 0; i < actorCount; i++) refs[i] = system.ActorOf(Props.Create(static () => new Counter()));
             // let every actor finish its start so that each is idle and can be claimed
-            foreach (var actor in refs) SpinWait.SpinUntil(() => ((ActorCell)actor).Mailbox.IsIdle, TimeSpan.FromSeconds(10));
+            foreach (var actor in refs)
+            {
+                if (!SpinWait.SpinUntil(() => ((ActorCell)actor).Mailbox.IsIdle, TimeSpan.FromSeconds(10)))
+                    throw new TimeoutException($"{actor.Path} did not become idle within 10 s; the measurement would not claim it.");
+            }
             var batch = new InlineTurnBatch(TimeSpan.FromSeconds(1));
             var message = new object();
             var sent = 0L;
