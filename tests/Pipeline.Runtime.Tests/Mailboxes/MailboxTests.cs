@@ -156,17 +156,71 @@ public sealed class MailboxTests : ActorTestKit
         Assert.False(queue.TryDequeue(out _));
     }
 
+    /// <summary>Tells its probe when a gated turn has begun, so a test can act while that turn is in flight.</summary>
+    private sealed class SignallingGatedActor : ReceiveActor
+    {
+        public SignallingGatedActor(Task gate, IActorRef probe)
+        {
+            ReceiveAsync<string>(async s =>
+            {
+                if (s == "wait")
+                {
+                    probe.Tell("entered");
+                    await gate;
+                }
+                probe.Tell(s);
+            });
+        }
+    }
+
     [Fact]
     public async Task System_messages_are_processed_before_user_messages()
     {
         var probe = CreateTestProbe();
+        var dead = CreateTestProbe();
+        Sys.EventStream.Subscribe(dead.Ref, typeof(DeadLetter));
         var gate = new TaskCompletionSource();
-        var actor = StartGated(MailboxSettings.Unbounded, gate, probe);
+        var actor = Sys.ActorOf(Props.Create(() => new SignallingGatedActor(gate.Task, probe.Ref)));
+        actor.Tell("wait");
+        // Only once the gated turn is under way: before that a stop could overtake "wait" as well, and
+        // without the signal the turn could still be short of its await when the gate opens.
+        await probe.ExpectMsgAsync("entered");
         actor.Tell("queued");
         TestActor.Watch(actor);
         Sys.Stop(actor); // a system message: it overtakes "queued"
         gate.SetResult();
         await TestActor.ExpectTerminatedAsync(actor);
+        Assert.Equal("queued", (await dead.ExpectMsgAsync<DeadLetter>()).Message);
+        await probe.ExpectNoMsgAsync();
+    }
+
+    /// <summary>Queues a message to itself and then stops itself, both within one turn.</summary>
+    private sealed class SelfStoppingActor : ReceiveActor
+    {
+        public SelfStoppingActor(IActorRef probe)
+        {
+            Receive<string>(s =>
+            {
+                probe.Tell(s);
+                if (s != "go") return;
+                Self.Tell("queued");
+                Context.Stop(Self);
+            });
+        }
+    }
+
+    [Fact]
+    public async Task A_stop_overtakes_a_user_message_queued_before_it()
+    {
+        var probe = CreateTestProbe();
+        var dead = CreateTestProbe();
+        Sys.EventStream.Subscribe(dead.Ref, typeof(DeadLetter));
+        var actor = Sys.ActorOf(Props.Create(() => new SelfStoppingActor(probe.Ref)));
+        TestActor.Watch(actor);
+        actor.Tell("go");
+        await probe.ExpectMsgAsync("go");
+        await TestActor.ExpectTerminatedAsync(actor);
+        Assert.Equal("queued", (await dead.ExpectMsgAsync<DeadLetter>()).Message);
         await probe.ExpectNoMsgAsync();
     }
 }
