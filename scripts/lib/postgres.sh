@@ -6,12 +6,9 @@
 # Facts behind it: ../shared/notes/servers-and-data.md
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
-pg_free_port() {
-  python3 - <<'PY'
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
-PY
-}
+# shellcheck source=ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
+pg_free_port() { free_port; }
 
 pg_start() {
   if [ ! -x "$PG_BIN/initdb" ]; then
@@ -20,9 +17,16 @@ pg_start() {
   fi
   PG_DIR=$(mktemp -d /tmp/pipeline-pg.XXXXXX)
   chown postgres "$PG_DIR"; chmod 700 "$PG_DIR"
-  PG_PORT=${PG_PORT:-$(pg_free_port)}
   runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; return 1; }
-  _pg_ctl_start
+  # a port taken between the choice and the start: try again on another (unless the caller chose the port)
+  local requested=${PG_PORT:-} attempt
+  for attempt in 1 2 3; do
+    PG_PORT=${requested:-$(pg_free_port)}
+    if _pg_ctl_start; then break; fi
+    echo "postgres.sh: the server did not start on port $PG_PORT (attempt $attempt of 3); see $PG_DIR/server.log" >&2
+    tail -n 5 "$PG_DIR/server.log" >&2 || true
+    [ "$attempt" -lt 3 ] || return 1
+  done
   export PG_DIR PG_PORT
   export PIPELINE_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
   echo "postgres.sh: PostgreSQL up on 127.0.0.1:$PG_PORT (pid $(pg_pid))" >&2

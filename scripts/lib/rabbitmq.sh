@@ -9,12 +9,9 @@
 RABBIT_SERVER=${RABBIT_SERVER:-/usr/lib/rabbitmq/bin/rabbitmq-server}
 RABBIT_CTL=${RABBIT_CTL:-/usr/lib/rabbitmq/bin/rabbitmqctl}
 
-rabbit_free_port() {
-  python3 - <<'PY'
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
-PY
-}
+# shellcheck source=ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
+rabbit_free_port() { free_port; }
 
 _rabbit_env() {
   env HOME="$RABBIT_DIR" \
@@ -29,6 +26,7 @@ _rabbit_env() {
     RABBITMQ_PID_FILE="$RABBIT_DIR/rabbit.pid" \
     ERL_EPMD_ADDRESS=127.0.0.1 \
     ERL_EPMD_PORT="$RABBIT_EPMD_PORT" \
+    ERL_CRASH_DUMP="$RABBIT_DIR/erl_crash.dump" \
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
     RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
     "$@"
@@ -39,6 +37,21 @@ rabbit_start() {
     echo "rabbitmq.sh: $RABBIT_SERVER not found; install it with scripts/setup/rabbitmq.sh" >&2
     return 1
   fi
+  # a node that fails to start (a port taken meanwhile, a slow machine) is cleaned up and tried again on fresh ports
+  local requested=${RABBIT_PORT:-} attempt
+  for attempt in 1 2 3; do
+    RABBIT_PORT=$requested
+    if _rabbit_start_once; then return 0; fi
+    if [ "$attempt" -eq 3 ]; then
+      rabbit_stop # the last attempt's directory stays, with its logs
+      return 1
+    fi
+    rabbit_cleanup
+    echo "rabbitmq.sh: starting again (attempt $((attempt + 1)) of 3)" >&2
+  done
+}
+
+_rabbit_start_once() {
   RABBIT_DIR=$(mktemp -d /tmp/pipeline-rabbit.XXXXXX)
   chmod 755 "$RABBIT_DIR"
   RABBIT_PORT=${RABBIT_PORT:-$(rabbit_free_port)}
@@ -61,7 +74,6 @@ CONF
   if ! _rabbit_env "$RABBIT_CTL" -n "$RABBIT_NODE" wait --pid "$RABBIT_PID" --timeout 120 >"$RABBIT_DIR/wait.log" 2>&1; then
     echo "rabbitmq.sh: the node did not start; see $RABBIT_DIR/server.out and $RABBIT_DIR/log" >&2
     tail -n 30 "$RABBIT_DIR/server.out" >&2
-    rabbit_stop
     return 1
   fi
   # from now on RABBIT_PID is the Erlang VM itself (the launcher script exits with it)
