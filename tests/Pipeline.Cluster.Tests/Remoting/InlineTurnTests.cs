@@ -34,14 +34,20 @@ public sealed class InlineTurnTests(Xunit.Abstractions.ITestOutputHelper output)
         var (a, clusterA) = await _cluster.StartAsync(Budget(budget));
         var (b, clusterB) = await _cluster.StartAsync(Budget(budget));
         const int count = 5_000;
-        var done = new TaskCompletionSource<int[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         var echo = b.ActorOf(Props.Create(() => new NumberEcho()), "echo");
-        var client = a.ActorOf(Props.Create(() => new WindowedClient(RemoteRef(a, echo, b), count, 200, done)), "client");
+        // the reader writes replies straight into its frame buffer only while nothing else waits in the peer's
+        // queue; on a starved machine (CI's two cores under other tests) a whole window can go through the queue,
+        // which is correct, so up to five windows are exchanged until the direct path has shown itself
+        for (var round = 1; round <= 5; round++)
+        {
+            var done = new TaskCompletionSource<int[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var client = a.ActorOf(Props.Create(() => new WindowedClient(RemoteRef(a, echo, b), count, 200, done)), $"client-{round}");
+            client.Tell("start");
+            var answers = await done.Task.WaitAsync(ClusterTestSettings.Dilated(TimeSpan.FromSeconds(30)));
+            Assert.Equal(Enumerable.Range(1, count), answers);
+            if (!inline || (clusterB.Node.Transport.DirectFrames() > 0 && clusterA.Node.Transport.InlineTurns() > 0)) break;
+        }
 
-        client.Tell("start");
-        var answers = await done.Task.WaitAsync(ClusterTestSettings.Dilated(TimeSpan.FromSeconds(30)));
-
-        Assert.Equal(Enumerable.Range(1, count), answers);
         if (inline)
         {
             Assert.True(clusterB.Node.Transport.InlineTurns() > 0, "the echo's turns ran on the reader of B's connection");
