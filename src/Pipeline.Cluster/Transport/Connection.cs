@@ -534,13 +534,16 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
         _owner.OnWriterFailed(this, error);
     }
 
-    /// <summary>Spins (yielding the core after the first rounds) until something is queued or the spin limit is reached.</summary>
+    /// <summary>
+    /// Spins (yielding the core after the first rounds) until something is queued or the spin limit is reached; not
+    /// at all when the connection's reader is waiting to write itself (the queue's <see cref="OutboundQueue.ReaderWaitingHint"/>).
+    /// </summary>
     private static void SpinForWork(OutboundQueue queue)
     {
         var spinner = default(SpinWait);
         for (var i = 0; i < DrainSpinIterations; i++)
         {
-            if (queue.HasWorkHint) return;
+            if (queue.HasWorkHint || queue.ReaderWaitingHint) return;
             spinner.SpinOnce(sleep1Threshold: -1);
         }
     }

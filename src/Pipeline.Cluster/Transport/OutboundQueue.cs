@@ -15,7 +15,10 @@ namespace Pipeline.Cluster.Transport;
 /// (<see cref="IOutboundDrainer.ScheduleDrain"/>); the drain goes on until it finds the queue empty, decided under
 /// the same lock as every enqueue, so no message is left behind. A connection's reader may reserve the next drain
 /// before it runs the actors a read woke up (<see cref="TryReserve"/>), so that their replies leave in one write
-/// from the reader's own thread instead of waking another.
+/// from the reader's own thread instead of waking another. A reader that finds a drain running leaves a note
+/// (<see cref="ReaderWaitingHint"/>): that drain then stops as soon as it finds the queue empty instead of
+/// lingering for more, so that a steady exchange which once went to the pool's drains comes back to the reader
+/// rather than staying there for as long as the traffic lasts.
 /// </para>
 /// </summary>
 public sealed class OutboundQueue
@@ -30,6 +33,8 @@ public sealed class OutboundQueue
     private IOutboundDrainer? _drainer;
     private DrainState _drainState;
     private bool _detachRequested;
+    // a reader found a drain running and would reserve the next one (see TryReserve)
+    private volatile bool _readerWaiting;
     private TaskCompletionSource? _detached;
     private long _droppedNewest;
     private long _droppedOldest;
@@ -66,6 +71,12 @@ public sealed class OutboundQueue
 
     /// <summary>System frames discarded because the system queue was full (the peer is far behind).</summary>
     public long SystemDropped => Interlocked.Read(ref _systemDropped);
+
+    /// <summary>
+    /// True when the connection's reader found this queue's drain running and wants the next one: the running drain
+    /// should stop as soon as the queue is empty rather than linger (read without the lock: a hint).
+    /// </summary>
+    internal bool ReaderWaitingHint => _readerWaiting;
 
     /// <summary>True when something may be queued (read without the lock: a hint for a writer deciding whether to park).</summary>
     internal bool HasWorkHint => Volatile.Read(ref _user).Count > 0 || _system.Count > 0;
@@ -186,6 +197,7 @@ public sealed class OutboundQueue
             if (_drainer is not null) throw new InvalidOperationException($"The queue to {_peer} already has a drainer.");
             _drainer = drainer;
             _detachRequested = false;
+            _readerWaiting = false;
             _drainState = DrainState.Idle;
             start = HasWorkLocked ? WakeLocked() : null;
         }
@@ -215,14 +227,21 @@ public sealed class OutboundQueue
     /// <summary>
     /// Reserves the next drain for <paramref name="drainer"/>'s own thread (a reader about to run the actors a read
     /// woke up): until <see cref="TryClaimReservation"/>, new messages queue without starting a drain. False when a
-    /// drain is already running (it will pick up what the actors send).
+    /// drain is already running (it will pick up what the actors send, and is asked, through
+    /// <see cref="ReaderWaitingHint"/>, to stop once it finds the queue empty).
     /// </summary>
     internal bool TryReserve(IOutboundDrainer drainer)
     {
         lock (_gate)
         {
-            if (!ReferenceEquals(_drainer, drainer) || _drainState != DrainState.Idle || _detachRequested) return false;
+            if (!ReferenceEquals(_drainer, drainer) || _detachRequested) return false;
+            if (_drainState != DrainState.Idle)
+            {
+                if (_drainState == DrainState.Draining) _readerWaiting = true;
+                return false;
+            }
             _drainState = DrainState.Reserved;
+            _readerWaiting = false;
             return true;
         }
     }
@@ -287,6 +306,7 @@ public sealed class OutboundQueue
             {
                 if (HasWorkLocked) return true;
                 _drainState = DrainState.Idle;
+                _readerWaiting = false;
             }
         }
         detached?.TrySetResult();
@@ -310,6 +330,7 @@ public sealed class OutboundQueue
         var detached = _detached;
         _detached = null;
         _detachRequested = false;
+        _readerWaiting = false;
         _drainer = null;
         _drainState = DrainState.Idle;
         return detached;

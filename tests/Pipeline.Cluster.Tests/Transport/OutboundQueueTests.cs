@@ -137,6 +137,34 @@ public sealed class OutboundQueueTests
     }
 
     [Fact]
+    public void A_reader_that_finds_a_drain_running_asks_it_to_stop_once_the_queue_is_empty_and_then_reserves_the_next()
+    {
+        var queue = new OutboundQueue("peer", capacity: 16, OverflowPolicy.DropNewest, systemCapacity: 4);
+        var drainer = new CountingDrainer();
+        queue.Attach(drainer);
+        queue.Enqueue(Message(1)); // a drain starts on the pool
+        Assert.False(queue.ReaderWaitingHint);
+
+        // a read: its reservation fails while the pool's drain runs, which leaves the note for that drain
+        Assert.False(queue.TryReserve(drainer));
+        Assert.True(queue.ReaderWaitingHint);
+        queue.Enqueue(Message(2));
+        Assert.True(queue.ContinueDraining(drainer)); // work still waits: the drain goes on
+        Assert.True(queue.ReaderWaitingHint);
+        Assert.Equal([1, 2], DrainIds(queue));
+        Assert.False(queue.ContinueDraining(drainer)); // empty: it stops, and the note is gone with it
+        Assert.False(queue.ReaderWaitingHint);
+
+        // the next read reserves, and its turns' messages start nothing on the pool
+        Assert.True(queue.TryReserve(drainer));
+        queue.Enqueue(Message(3));
+        Assert.Equal(1, drainer.Scheduled);
+        Assert.True(queue.TryClaimReservation(drainer));
+        Assert.Equal([3], DrainIds(queue));
+        Assert.False(queue.ContinueDraining(drainer));
+    }
+
+    [Fact]
     public async Task Detaching_during_a_drain_completes_when_the_drain_checks_in_and_leaves_the_rest_for_the_next_drainer()
     {
         var queue = new OutboundQueue("peer", capacity: 16, OverflowPolicy.DropNewest, systemCapacity: 4);
