@@ -8,7 +8,6 @@ PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
 # shellcheck source=ports.sh
 source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
-pg_free_port() { free_port; }
 
 pg_start() {
   if [ ! -x "$PG_BIN/initdb" ]; then
@@ -21,7 +20,7 @@ pg_start() {
   # a port taken between the choice and the start: try again on another (unless the caller chose the port)
   local requested=${PG_PORT:-} attempt
   for attempt in 1 2 3; do
-    PG_PORT=${requested:-$(pg_free_port)}
+    PG_PORT=${requested:-$(free_port)}
     if _pg_ctl_start; then break; fi
     echo "postgres.sh: the server did not start on port $PG_PORT (attempt $attempt of 3); see $PG_DIR/server.log" >&2
     tail -n 5 "$PG_DIR/server.log" >&2 || true

@@ -11,7 +11,6 @@ RABBIT_CTL=${RABBIT_CTL:-/usr/lib/rabbitmq/bin/rabbitmqctl}
 
 # shellcheck source=ports.sh
 source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
-rabbit_free_port() { free_port; }
 
 _rabbit_env() {
   env HOME="$RABBIT_DIR" \
@@ -54,15 +53,15 @@ rabbit_start() {
 _rabbit_start_once() {
   RABBIT_DIR=$(mktemp -d /tmp/pipeline-rabbit.XXXXXX)
   chmod 755 "$RABBIT_DIR"
-  RABBIT_PORT=${RABBIT_PORT:-$(rabbit_free_port)}
-  RABBIT_DIST_PORT=$(rabbit_free_port)
-  RABBIT_EPMD_PORT=$(rabbit_free_port)
+  RABBIT_PORT=${RABBIT_PORT:-$(free_port)}
+  RABBIT_DIST_PORT=$(free_port)
+  RABBIT_EPMD_PORT=$(free_port)
   RABBIT_NODE="rabbit-$(basename "$RABBIT_DIR" | tr -dc 'a-zA-Z0-9')@localhost"
   mkdir -p "$RABBIT_DIR/mnesia" "$RABBIT_DIR/log"
   echo '[rabbitmq_stream].' > "$RABBIT_DIR/enabled_plugins"
   cat > "$RABBIT_DIR/rabbitmq.conf" <<CONF
 listeners.tcp.default = 127.0.0.1:$RABBIT_PORT
-stream.listeners.tcp.default = 127.0.0.1:$(rabbit_free_port)
+stream.listeners.tcp.default = 127.0.0.1:$(free_port)
 loopback_users = none
 CONF
   ERL_EPMD_ADDRESS=127.0.0.1 epmd -address 127.0.0.1 -port "$RABBIT_EPMD_PORT" >"$RABBIT_DIR/epmd.log" 2>&1 &

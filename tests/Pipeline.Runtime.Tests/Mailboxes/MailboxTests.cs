@@ -18,6 +18,14 @@ public sealed class MailboxTests : ActorTestKit
         }
     }
 
+    /// <summary>A probe that receives every dead letter of the system.</summary>
+    private TestProbe DeadLetterProbe()
+    {
+        var dead = CreateTestProbe();
+        Sys.EventStream.Subscribe(dead.Ref, typeof(DeadLetter));
+        return dead;
+    }
+
     private IActorRef StartGated(MailboxSettings mailbox, TaskCompletionSource gate, TestProbe probe)
     {
         var actor = Sys.ActorOf(Props.Create(() => new GatedActor(gate.Task, probe.Ref)).WithMailbox(mailbox));
@@ -29,8 +37,7 @@ public sealed class MailboxTests : ActorTestKit
     public async Task Drop_newest_sends_the_arriving_message_to_dead_letters()
     {
         var probe = CreateTestProbe();
-        var dead = CreateTestProbe();
-        Sys.EventStream.Subscribe(dead.Ref, typeof(DeadLetter));
+        var dead = DeadLetterProbe();
         var gate = new TaskCompletionSource();
         var actor = StartGated(MailboxSettings.Bounded(2, OverflowStrategy.DropNewest), gate, probe);
         await AwaitHelpers.AwaitConditionAsync(() => ((ActorCell)actor).Mailbox.NumberOfMessages == 0);
@@ -49,8 +56,7 @@ public sealed class MailboxTests : ActorTestKit
     public async Task Drop_oldest_evicts_the_head()
     {
         var probe = CreateTestProbe();
-        var dead = CreateTestProbe();
-        Sys.EventStream.Subscribe(dead.Ref, typeof(DeadLetter));
+        var dead = DeadLetterProbe();
         var gate = new TaskCompletionSource();
         var actor = StartGated(MailboxSettings.Bounded(2, OverflowStrategy.DropOldest), gate, probe);
         await AwaitHelpers.AwaitConditionAsync(() => ((ActorCell)actor).Mailbox.NumberOfMessages == 0);
@@ -177,8 +183,7 @@ public sealed class MailboxTests : ActorTestKit
     public async Task System_messages_are_processed_before_user_messages()
     {
         var probe = CreateTestProbe();
-        var dead = CreateTestProbe();
-        Sys.EventStream.Subscribe(dead.Ref, typeof(DeadLetter));
+        var dead = DeadLetterProbe();
         var gate = new TaskCompletionSource();
         var actor = Sys.ActorOf(Props.Create(() => new SignallingGatedActor(gate.Task, probe.Ref)));
         actor.Tell("wait");
@@ -213,8 +218,7 @@ public sealed class MailboxTests : ActorTestKit
     public async Task A_stop_overtakes_a_user_message_queued_before_it()
     {
         var probe = CreateTestProbe();
-        var dead = CreateTestProbe();
-        Sys.EventStream.Subscribe(dead.Ref, typeof(DeadLetter));
+        var dead = DeadLetterProbe();
         var actor = Sys.ActorOf(Props.Create(() => new SelfStoppingActor(probe.Ref)));
         TestActor.Watch(actor);
         actor.Tell("go");
