@@ -115,6 +115,7 @@ internal static class RemoteActorsBenchmark
         }
         var serverCpu = await ServerCpuAsync(echoes[0]);
         var gc0 = GC.CollectionCount(0);
+        var gcPause = GC.GetTotalPauseDuration();
         var allocated = GC.GetTotalAllocatedBytes();
         var workItems = ThreadPool.CompletedWorkItemCount;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -129,7 +130,7 @@ internal static class RemoteActorsBenchmark
         var rate = messages / stopwatch.Elapsed.TotalSeconds;
         foreach (var client in clients) client.Tell(PoisonPill.Instance);
         Console.WriteLine($"  actors {(round <= 0 ? "warm-up" : "round " + round.ToString(CultureInfo.InvariantCulture))}: {messages:N0} msgs in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {rate:N0} msgs/s; CPU client {cpu.TotalMilliseconds:N0} ms + server {serverCpu:N0} ms = {(cpu.TotalMilliseconds + serverCpu) * 1e6 / messages:N0} ns per message, " +
-            $"{(GC.GetTotalAllocatedBytes() - allocated) / messages:N0} B allocated per message, gen0 GCs {GC.CollectionCount(0) - gc0}, " +
+            $"{(GC.GetTotalAllocatedBytes() - allocated) / messages:N0} B allocated per message, gen0 GCs {GC.CollectionCount(0) - gc0} (pauses {(GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds:N0} ms), " +
             $"client thread-pool work items per message {workItems / messages:N3}");
         return rate;
     }

@@ -106,6 +106,23 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, ITransport
 
     internal void Send(RemoteActorRef target, object message, IActorRef? sender)
     {
+        // the common case first, in a method without exception handlers (its locals stay in registers): a user
+        // message without sender or from the local actor this ref cached, sent by a turn that the connection's
+        // reader runs, goes straight into that connection's frame buffer; anything else takes the general path
+        if (message is not (SelectionMessage or PoisonPill or Kill) && KnownSenderPath(target, sender, out var senderPath)
+            && target.Peer.TryWriteDirect(new OutboundMessage(target.WirePath, senderPath, message, _outbound) { TargetIsTemporary = target.IsTemporary }))
+            return;
+        SendGeneral(target, message, sender);
+    }
+
+    private static bool KnownSenderPath(RemoteActorRef target, IActorRef? sender, out string? path)
+    {
+        path = sender is null ? null : target.CachedSenderPath(sender);
+        return sender is null || path is not null;
+    }
+
+    private void SendGeneral(RemoteActorRef target, object message, IActorRef? sender)
+    {
         var targetPath = target.WirePath;
         var payload = message;
         switch (message)

@@ -142,6 +142,9 @@ public sealed class ClusterTransport : IAsyncDisposable
         return result;
     }
 
+    internal bool TryWriteDirect(Association association, in OutboundMessage message) =>
+        !_blackholed && association.Current is { } connection && connection.TryWriteDirect(message);
+
     internal bool SendSystem(Association association, SystemFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);

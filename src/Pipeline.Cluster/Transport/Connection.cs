@@ -52,7 +52,8 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
     private int _directState;
     // 1 while the reader encodes a direct frame: written by the reader alone, without a locked instruction (see EndDirectWrites)
     private int _directEncoding;
-    private int _directThread;
+    // the reading thread while its direct writes are open (compared by reference: cheaper than the thread's id)
+    private Thread? _directThread;
 
     public Connection(Socket socket, Stream stream, bool isOutbound, TransportSettings settings, ClusterTransport owner)
     {
@@ -208,7 +209,7 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
         if (reserved)
         {
             CloseDirectWrites();
-            _directThread = 0;
+            _directThread = null;
         }
         // abandoned: the guard closed the direct writes and released the reservation itself
         if (!ran) return false;
@@ -224,7 +225,7 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
     /// </summary>
     internal bool TryWriteDirect(in OutboundMessage message)
     {
-        if (_directThread != Environment.CurrentManagedThreadId || _directEncoding != 0) return false;
+        if (!ReferenceEquals(_directThread, Thread.CurrentThread) || _directEncoding != 0) return false;
         if (Volatile.Read(ref _directState) != DirectOpen) return false;
         // announce the encoding, then look again: another thread that closes the direct writes stores its state
         // and then issues a process-wide barrier before it reads this flag (EndDirectWrites), so either it sees
@@ -255,7 +256,7 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
 
     private void OpenDirectWrites()
     {
-        _directThread = Environment.CurrentManagedThreadId;
+        _directThread = Thread.CurrentThread;
         // not once the connection retires or closes (DirectDisabled)
         Interlocked.CompareExchange(ref _directState, DirectOpen, DirectClosed);
     }
@@ -275,7 +276,7 @@ internal sealed class Connection : IFrameSink, IOutboundDrainer
             if (Interlocked.CompareExchange(ref _directState, next, state) == state) break;
         }
         // the reading thread itself is never inside an encoding when it gets here
-        if (_directThread == Environment.CurrentManagedThreadId) return;
+        if (ReferenceEquals(_directThread, Thread.CurrentThread)) return;
         // another thread (the stuck-reader guard, a retirement, a close): after this barrier the reader either
         // sees the new state before it encodes, or its encoding flag is visible here; wait that encoding out
         Interlocked.MemoryBarrierProcessWide();

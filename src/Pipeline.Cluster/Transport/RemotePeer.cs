@@ -28,6 +28,13 @@ public sealed class RemotePeer
     /// <summary>Same as <see cref="ClusterTransport.Send(NodeAddress, in OutboundMessage)"/> for this peer.</summary>
     public EnqueueResult Send(in OutboundMessage message) => _transport.Send(_association, message);
 
+    /// <summary>
+    /// Writes <paramref name="message"/> straight into the frame buffer of the peer's connection when the calling
+    /// thread is that connection's reader running an actor's turn (see <see cref="Connection.TryWriteDirect"/>);
+    /// false: nothing was written, send it as usual.
+    /// </summary>
+    internal bool TryWriteDirect(in OutboundMessage message) => _transport.TryWriteDirect(_association, message);
+
     /// <summary>Same as <see cref="ClusterTransport.SendSystem(NodeAddress, SystemFrame)"/> for this peer.</summary>
     public bool SendSystem(SystemFrame frame) => _transport.SendSystem(_association, frame);
 }
