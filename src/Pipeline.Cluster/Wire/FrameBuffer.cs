@@ -141,7 +141,7 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
     }
 
     /// <summary>Bytes of <paramref name="value"/> as a varint.</summary>
-    private static int VarintSize(uint value) => (31 - System.Numerics.BitOperations.LeadingZeroCount(value | 1)) / 7 + 1;
+    private static int VarintSize(uint value) => value < 1u << 7 ? 1 : value < 1u << 14 ? 2 : value < 1u << 21 ? 3 : value < 1u << 28 ? 4 : 5;
 
     /// <summary>Writes a new run frame at <paramref name="start"/> around the payload serialized at <paramref name="payloadStart"/>.</summary>
     private Exception? StartRun(in OutboundMessage message, PayloadHeader header, OutboundStringTable strings, int maxFrameSize,
