@@ -27,17 +27,18 @@ internal sealed class RemoteOutboundSerializer(RemoteActorRefProvider provider, 
             binding = new Binding(type, found, found.IncludeManifest, found.Identifier);
             Volatile.Write(ref _last, binding);
         }
-        var serializer = binding.Serializer;
-        try
-        {
-            var manifest = binding.IncludeManifest ? serializer.Manifest(message) : string.Empty;
-            serializer.ToBinary(message, output);
-            return new PayloadHeader(binding.Id, manifest);
-        }
-        catch (Exception e) when (e is not SerializationException)
-        {
-            throw new SerializationException($"Serializer {serializer.Identifier} ({serializer.GetType().Name}) failed to serialize a {type.FullName}: {e.Message}", e);
-        }
+        // no exception handler here (it would cost every message): a failure is described by DescribeFailure
+        var manifest = binding.IncludeManifest ? binding.Serializer.Manifest(message) : string.Empty;
+        binding.Serializer.ToBinary(message, output);
+        return new PayloadHeader(binding.Id, manifest);
+    }
+
+    public Exception DescribeFailure(object message, Exception error)
+    {
+        if (error is SerializationException) return error;
+        var type = message.GetType();
+        var serializer = Volatile.Read(ref _last) is { } last && last.Type == type ? last.Serializer : _registry.FindSerializerFor(type);
+        return new SerializationException($"Serializer {serializer.Identifier} ({serializer.GetType().Name}) failed to serialize a {type.FullName}: {error.Message}", error);
     }
 
     public void OnSendFailed(in OutboundMessage message, Exception error)

@@ -136,7 +136,19 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
         catch (Exception e)
         {
             header = default;
-            return e;
+            return DescribeFailure(message, e);
+        }
+    }
+
+    private static Exception DescribeFailure(in OutboundMessage message, Exception error)
+    {
+        try
+        {
+            return message.Serializer!.DescribeFailure(message.Message!, error);
+        }
+        catch (Exception describing) when (describing is not OutOfMemoryException)
+        {
+            return error;
         }
     }
 
@@ -234,9 +246,14 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
     /// <inheritdoc />
     public void Advance(int count)
     {
-        if ((uint)count > (uint)(_buffer.Length - _length)) throw new InvalidOperationException($"Cannot advance {count} bytes past the end of the frame buffer.");
+        // the throw is kept out of line, so that this stays small enough to inline into serializers
+        if ((uint)count > (uint)(_buffer.Length - _length)) ThrowAdvancePastEnd(count);
         _length += count;
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowAdvancePastEnd(int count) =>
+        throw new InvalidOperationException($"Cannot advance {count} bytes past the end of the frame buffer.");
 
     /// <inheritdoc />
     public Memory<byte> GetMemory(int sizeHint = 0)

@@ -11,8 +11,14 @@ namespace Pipeline.Cluster.Wire;
 /// </summary>
 public interface IOutboundSerializer
 {
-    /// <summary>Writes <paramref name="message"/> into <paramref name="output"/>; returns the serializer id and manifest. Throw to refuse it.</summary>
+    /// <summary>
+    /// Writes <paramref name="message"/> into <paramref name="output"/>; returns the serializer id and manifest. Throw to
+    /// refuse it (whatever it throws is passed to <see cref="DescribeFailure"/>: the hot path has no handler of its own).
+    /// </summary>
     PayloadHeader Serialize(object message, IBufferWriter<byte> output);
+
+    /// <summary>The error to report for <paramref name="message"/> when <see cref="Serialize"/> threw <paramref name="error"/> (e.g. naming the serializer).</summary>
+    Exception DescribeFailure(object message, Exception error);
 
     /// <summary>
     /// <paramref name="message"/> was not sent: serializing it failed, or its frame would exceed the maximum frame

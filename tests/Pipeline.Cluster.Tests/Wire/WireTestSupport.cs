@@ -51,6 +51,8 @@ internal sealed class TestOutboundSerializer : IOutboundSerializer
         }
     }
 
+    public Exception DescribeFailure(object message, Exception error) => error;
+
     public void OnSendFailed(in OutboundMessage message, Exception error) => Failed.Add((message, error));
 }
 
