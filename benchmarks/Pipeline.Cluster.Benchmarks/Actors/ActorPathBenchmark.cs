@@ -65,13 +65,15 @@ internal static class ActorPathBenchmark
         var payload = new byte[options.Payload];
         Random.Shared.NextBytes(payload);
         var messages = Math.Max(Burst, options.Messages / Burst * Burst);
+        // a warm-up round, then five measured ones (or --rounds)
+        var rounds = (options.Values.ContainsKey("rounds") ? options.Rounds : 5) + 1;
         Console.WriteLine($"actor path: bursts of {Burst} messages of {options.Payload} B in runs of {RunLength} to {Actors} actors from one remote sender, {messages:N0} messages per measurement");
 
         // encoding, as a reader's direct writes: one frame buffer, written and reset per burst
         var strings = new OutboundStringTable(WireFormat.DefaultStringTableCapacity);
         using var buffer = new FrameBuffer();
         var encode = new List<double>();
-        for (var round = 0; round < 6; round++)
+        for (var round = 0; round < rounds; round++)
         {
             var stopwatch = Stopwatch.StartNew();
             for (long sent = 0; sent < messages; sent += Burst)
@@ -99,7 +101,7 @@ internal static class ActorPathBenchmark
         }
         var bytes = stream.ToArray();
         var receive = new List<double>();
-        for (var round = 0; round < 6; round++)
+        for (var round = 0; round < rounds; round++)
         {
             var sink = new ReaderSink(provider, peer, new InlineTurnBatch(TimeSpan.FromSeconds(1)));
             var reader = new FrameReader(new MemoryStream(bytes), WireFormat.DefaultMaxFrameSize, WireFormat.DefaultStringTableCapacity);
