@@ -131,7 +131,7 @@ internal static class RemoteActorsBenchmark
         foreach (var client in clients) client.Tell(PoisonPill.Instance);
         Console.WriteLine($"  actors {(round <= 0 ? "warm-up" : "round " + round.ToString(CultureInfo.InvariantCulture))}: {messages:N0} msgs in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {rate:N0} msgs/s; CPU client {cpu.TotalMilliseconds:N0} ms + server {serverCpu:N0} ms = {(cpu.TotalMilliseconds + serverCpu) * 1e6 / messages:N0} ns per message, " +
             $"{(GC.GetTotalAllocatedBytes() - allocated) / messages:N0} B allocated per message, gen0 GCs {GC.CollectionCount(0) - gc0} (pauses {(GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds:N0} ms), " +
-            $"client thread-pool work items per message {workItems / messages:N3}");
+            $"client thread-pool work items {workItems:N0}");
         return rate;
     }
 
