@@ -69,7 +69,7 @@ internal static class RemoteActorsBenchmark
         for (var round = 1; round <= options.Rounds; round++)
         {
             var (frames, writes, written) = node.Transport.WriteCounters();
-            var actors = await PingPongRoundAsync(system, echoes, roundTrips, options.Window, payload, round);
+            var actors = await PingPongRoundAsync(system, echoes, roundTrips, options.Window, payload, round, () => (node.Transport.WriteCounters().Frames, node.Transport.DirectFrames()));
             var (framesAfter, writesAfter, writtenAfter) = node.Transport.WriteCounters();
             // the raw echo moves exactly the bytes the client's transport wrote in this round, each way
             bytes = writtenAfter - written;
@@ -101,7 +101,7 @@ internal static class RemoteActorsBenchmark
         return (frames / stopwatch.Elapsed.TotalSeconds, (cpu.TotalMilliseconds + serverCpu) * 1e6 / frames);
     }
 
-    private static async Task<double> PingPongRoundAsync(ActorSystem system, IActorRef[] echoes, long roundTrips, int window, byte[] payload, int round)
+    private static async Task<double> PingPongRoundAsync(ActorSystem system, IActorRef[] echoes, long roundTrips, int window, byte[] payload, int round, Func<(long Frames, long Direct)>? framesWritten = null)
     {
         var perPair = roundTrips / echoes.Length;
         var done = new Task[echoes.Length];
@@ -121,8 +121,25 @@ internal static class RemoteActorsBenchmark
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         foreach (var client in clients) client.Tell(PingClient.Start.Instance);
-        await Task.WhenAll(done).WaitAsync(TimeSpan.FromMinutes(5));
+        var all = Task.WhenAll(done);
+        // PIPELINE_BENCH_SAMPLE_MS: the client's sending rate per slice of the round (a development aid: how steady a round runs)
+        var slices = new List<double>();
+        var direct = new List<double>();
+        if (framesWritten is not null && int.TryParse(Environment.GetEnvironmentVariable("PIPELINE_BENCH_SAMPLE_MS"), out var sliceMs) && sliceMs > 0)
+        {
+            var (last, lastTime) = (framesWritten(), stopwatch.Elapsed);
+            while (!all.IsCompleted)
+            {
+                await Task.WhenAny(all, Task.Delay(sliceMs));
+                var (now, nowTime) = (framesWritten(), stopwatch.Elapsed);
+                slices.Add(2 * (now.Frames - last.Frames) / (nowTime - lastTime).TotalSeconds / 1e6);
+                direct.Add(now.Frames == last.Frames ? 0 : 100.0 * (now.Direct - last.Direct) / (now.Frames - last.Frames));
+                (last, lastTime) = (now, nowTime);
+            }
+        }
+        await all.WaitAsync(TimeSpan.FromMinutes(5));
         stopwatch.Stop();
+        if (slices.Count > 0) Console.WriteLine($"    M msgs/s per {Environment.GetEnvironmentVariable("PIPELINE_BENCH_SAMPLE_MS")} ms: {string.Join(' ', slices.Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))}; % written directly by the reader: {string.Join(' ', direct.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}");
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         workItems = ThreadPool.CompletedWorkItemCount - workItems;
         var messages = 2.0 * perPair * echoes.Length;
