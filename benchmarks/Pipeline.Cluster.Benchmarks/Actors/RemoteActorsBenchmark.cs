@@ -92,10 +92,12 @@ internal static class RemoteActorsBenchmark
     {
         var serverCpu = await ServerCpuAsync(serverProbe);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var (poolCpu, longRunningCpu) = (ThreadCpu.Milliseconds(".NET TP Worker"), ThreadCpu.Milliseconds(".NET Long Runni"));
         var stopwatch = Stopwatch.StartNew();
         await round();
         stopwatch.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        (poolCpu, longRunningCpu) = (ThreadCpu.Milliseconds(".NET TP Worker") - poolCpu, ThreadCpu.Milliseconds(".NET Long Runni") - longRunningCpu);
         serverCpu = await ServerCpuAsync(serverProbe) - serverCpu;
         var frames = 2.0 * roundTrips;
         return (frames / stopwatch.Elapsed.TotalSeconds, (cpu.TotalMilliseconds + serverCpu) * 1e6 / frames);
@@ -119,6 +121,7 @@ internal static class RemoteActorsBenchmark
         var allocated = GC.GetTotalAllocatedBytes();
         var workItems = ThreadPool.CompletedWorkItemCount;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var (poolCpu, longRunningCpu) = (ThreadCpu.Milliseconds(".NET TP Worker"), ThreadCpu.Milliseconds(".NET Long Runni"));
         var stopwatch = Stopwatch.StartNew();
         foreach (var client in clients) client.Tell(PingClient.Start.Instance);
         var all = Task.WhenAll(done);
@@ -141,6 +144,7 @@ internal static class RemoteActorsBenchmark
         stopwatch.Stop();
         if (slices.Count > 0) Console.WriteLine($"    M msgs/s per {Environment.GetEnvironmentVariable("PIPELINE_BENCH_SAMPLE_MS")} ms: {string.Join(' ', slices.Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))}; % written directly by the reader: {string.Join(' ', direct.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}");
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        (poolCpu, longRunningCpu) = (ThreadCpu.Milliseconds(".NET TP Worker") - poolCpu, ThreadCpu.Milliseconds(".NET Long Runni") - longRunningCpu);
         workItems = ThreadPool.CompletedWorkItemCount - workItems;
         var messages = 2.0 * perPair * echoes.Length;
         serverCpu = await ServerCpuAsync(echoes[0]) - serverCpu;
@@ -148,7 +152,7 @@ internal static class RemoteActorsBenchmark
         foreach (var client in clients) client.Tell(PoisonPill.Instance);
         Console.WriteLine($"  actors {(round <= 0 ? "warm-up" : "round " + round.ToString(CultureInfo.InvariantCulture))}: {messages:N0} msgs in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {rate:N0} msgs/s; CPU client {cpu.TotalMilliseconds:N0} ms + server {serverCpu:N0} ms = {(cpu.TotalMilliseconds + serverCpu) * 1e6 / messages:N0} ns per message, " +
             $"{(GC.GetTotalAllocatedBytes() - allocated) / messages:N0} B allocated per message, gen0 GCs {GC.CollectionCount(0) - gc0} (pauses {(GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds:N0} ms), " +
-            $"client thread-pool work items {workItems:N0}");
+            $"client thread-pool work items {workItems:N0}, client CPU of connection threads {longRunningCpu:N0} ms and of thread-pool workers {poolCpu:N0} ms");
         return rate;
     }
 
