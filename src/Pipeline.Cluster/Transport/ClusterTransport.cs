@@ -136,12 +136,13 @@ public sealed class ClusterTransport : IAsyncDisposable
         CheckFrameSize(message);
         if (_blackholed) return EnqueueResult.DroppedNewest;
         // a reply sent by a turn this connection's reader runs goes straight into its frame buffer
-        if (association.Current is { } connection && connection.TryWriteDirect(message)) return EnqueueResult.Enqueued;
+        if (TryWriteDirect(association, message)) return EnqueueResult.Enqueued;
         var result = association.Queue.Enqueue(message);
         if (association.Current is null) EnsureConnecting(association);
         return result;
     }
 
+    /// <summary>Encodes <paramref name="message"/> straight into the frame buffer when the caller is the reader of the association's connection running a turn (see <see cref="Connection.TryWriteDirect"/>).</summary>
     internal bool TryWriteDirect(Association association, in OutboundMessage message) =>
         !_blackholed && association.Current is { } connection && connection.TryWriteDirect(message);
 

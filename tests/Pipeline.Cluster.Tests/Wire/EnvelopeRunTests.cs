@@ -137,6 +137,24 @@ public sealed class EnvelopeRunTests
     }
 
     [Fact]
+    public async Task Payloads_whose_length_needs_one_to_four_varint_bytes_share_a_run_and_decode_intact()
+    {
+        // each size is at or across a boundary of the length varint (the buffer guesses the previous payload's size)
+        int[] sizes = [127, 128, 16_383, 16_384, 5, 2_097_151, 2_097_152, 0, 200];
+        using var buffer = new FrameBuffer();
+        var table = new OutboundStringTable(16);
+        var payloads = sizes.Select((size, i) => Enumerable.Range(0, size).Select(b => (byte)(b * 7 + i)).ToArray()).ToArray();
+        foreach (var payload in payloads.Take(5))
+            Assert.Null(buffer.TryWriteSerializedEnvelope(Message("/user/a", "/user/s", payload), table, WireFormat.DefaultMaxFrameSize));
+        // the 2 MiB payloads do not fit in one 4 MiB frame with the others: they start runs of their own
+        foreach (var payload in payloads.Skip(5))
+            Assert.Null(buffer.TryWriteSerializedEnvelope(Message("/user/a", "/user/s", payload), table, WireFormat.DefaultMaxFrameSize));
+        var sink = await WireTestSupport.DecodeAsync(new MemoryStream(buffer.Written.ToArray()));
+        Assert.Equal(payloads.Length, sink.Envelopes.Count);
+        for (var i = 0; i < payloads.Length; i++) Assert.Equal(payloads[i], sink.Envelopes[i].Payload);
+    }
+
+    [Fact]
     public async Task Runs_split_into_single_bytes_still_decode()
     {
         using var buffer = new FrameBuffer();
