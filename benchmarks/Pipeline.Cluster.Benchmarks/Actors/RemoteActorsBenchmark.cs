@@ -91,14 +91,11 @@ internal static class RemoteActorsBenchmark
     private static async Task<(double Rate, double CpuNs)> TimeEchoAsync(Func<Task> round, long roundTrips, IActorRef serverProbe)
     {
         var serverCpu = await ServerCpuAsync(serverProbe);
-        // (the per-thread figures first: reading them takes a millisecond or two, outside the process's CPU window)
-        var (poolCpu, longRunningCpu) = (ThreadCpu.Milliseconds(".NET TP Worker"), ThreadCpu.Milliseconds(".NET Long Runni"));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         await round();
         stopwatch.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        (poolCpu, longRunningCpu) = (ThreadCpu.Milliseconds(".NET TP Worker") - poolCpu, ThreadCpu.Milliseconds(".NET Long Runni") - longRunningCpu);
         serverCpu = await ServerCpuAsync(serverProbe) - serverCpu;
         var frames = 2.0 * roundTrips;
         return (frames / stopwatch.Elapsed.TotalSeconds, (cpu.TotalMilliseconds + serverCpu) * 1e6 / frames);

@@ -8,7 +8,7 @@ namespace Pipeline.Cluster.Benchmarks.Actors;
 /// </summary>
 internal static class ThreadCpu
 {
-    private static readonly double TicksPerSecond = 100.0; // USER_HZ on Linux
+    private const double TicksPerSecond = 100.0; // USER_HZ on Linux
 
     /// <summary>Milliseconds of CPU (user + system) used so far by the threads whose name starts with <paramref name="prefix"/>; 0 where /proc is missing.</summary>
     public static double Milliseconds(string prefix)
