@@ -12,7 +12,7 @@ internal sealed record BenchmarkOptions(string Mode, long Messages, int Payload,
         for (var i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-                throw new ArgumentException($"Unexpected argument '{args[i]}'. Usage: --mode inproc|codec|latency|failover|crash|server|client|actors-server|actors-client [--messages N] [--payload BYTES] [--port P] [--host H] [--rounds R] [--pairs N] [--window W] [--ask true|false]");
+                throw new ArgumentException($"Unexpected argument '{args[i]}'. Usage: --mode inproc|codec|latency|failover|crash|server|client|actors-server|actors-client [--messages N] [--payload BYTES] [--port P] [--host H] [--rounds R] [--pairs N] [--window W] [--ask true|false] [--warmup N (actors-client: whole warm-up cycles, default 2)]");
             values[args[i][2..]] = args[++i];
         }
         return new BenchmarkOptions(

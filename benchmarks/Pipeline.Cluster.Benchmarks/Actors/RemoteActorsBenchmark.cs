@@ -51,33 +51,31 @@ internal static class RemoteActorsBenchmark
 
         Console.WriteLine($"remote ping-pong: {options.Pairs} pairs, {options.Window} in flight per pair, {roundTrips:N0} round trips ({2 * roundTrips:N0} messages of {options.Payload} B) per round; " +
             $"TCP congestion control (both the transport and the raw echoes use the system's): {CongestionControl()}");
-        // warm-up: two full rounds, so that tiered JIT compilation has finished (with half a round, the first measured
-        // round still ran partly unoptimized code and was often 30–50% slower than the rest)
-        await PingPongRoundAsync(system, echoes, roundTrips, options.Window, payload, -1);
-        var (_, _, bytesBefore) = node.Transport.WriteCounters();
-        await PingPongRoundAsync(system, echoes, roundTrips, options.Window, payload, 0);
-        var bytes = node.Transport.WriteCounters().Bytes - bytesBefore;
         using var raw = await RawEcho.ConnectAsync(options.Host, options.Port + 1);
         using var blocking = RawEcho.ConnectBlocking(options.Host, options.Port + 2);
-        await RawEcho.RoundAsync(raw, bytes / 5); // warm-up
-        await RawEcho.RoundBlockingAsync(blocking, bytes / 5);
+        // warm-up: whole cycles of what a measured round does (the actors, then both echoes), --warmup of them (2 by
+        // default). With the actors alone warmed up, tiered JIT compilation promoted the echoes' code (run for the
+        // first time after the first actors round) during the next actors rounds: 80–100 ms of one core's CPU went to
+        // background compilation in each of the first three 300 ms rounds, and rounds read 10–30% slower until it ended.
+        var warmups = int.Parse(options.Values.GetValueOrDefault("warmup", "2"), CultureInfo.InvariantCulture);
         // each round: the actors, then both raw echoes moving the same bytes, back to back, so that every ratio
         // compares measurements taken within the same second on this noisy machine
         var actorRates = new List<double>();
         var echoRates = new List<double>();
         var ratios = new List<double>();
-        for (var round = 1; round <= options.Rounds; round++)
+        for (var round = 1 - warmups; round <= options.Rounds; round++)
         {
             var (frames, writes, written) = node.Transport.WriteCounters();
             var actors = await PingPongRoundAsync(system, echoes, roundTrips, options.Window, payload, round, () => (node.Transport.WriteCounters().Frames, node.Transport.DirectFrames()));
             var (framesAfter, writesAfter, writtenAfter) = node.Transport.WriteCounters();
             // the raw echo moves exactly the bytes the client's transport wrote in this round, each way
-            bytes = writtenAfter - written;
+            var bytes = writtenAfter - written;
             Console.WriteLine($"    client wrote {framesAfter - frames:N0} messages, {bytes:N0} bytes ({bytes / (double)roundTrips:N1} per message) in {writesAfter - writes:N0} socket writes ({(framesAfter - frames) / (double)Math.Max(1, writesAfter - writes):N1} messages per write)");
             var (pooled, pooledCpu) = await TimeEchoAsync(() => RawEcho.RoundAsync(raw, bytes), roundTrips, echoes[0]);
             var (threads, threadsCpu) = await TimeEchoAsync(() => RawEcho.RoundBlockingAsync(blocking, bytes), roundTrips, echoes[0]);
             var echo = Math.Max(pooled, threads);
-            Console.WriteLine($"  raw echo round {round}: the same {bytes / 1e6:N0} MB each way: async sockets {pooled:N0} messages' bytes/s ({pooledCpu:N0} ns CPU per message's bytes), blocking threads {threads:N0}/s ({threadsCpu:N0} ns); actors = {100 * actors / echo:N1}% of the faster");
+            Console.WriteLine($"  raw echo {RoundName(round)}: the same {bytes / 1e6:N0} MB each way: async sockets {pooled:N0} messages' bytes/s ({pooledCpu:N0} ns CPU per message's bytes), blocking threads {threads:N0}/s ({threadsCpu:N0} ns); actors = {100 * actors / echo:N1}% of the faster");
+            if (round < 1) continue;
             actorRates.Add(actors);
             echoRates.Add(echo);
             ratios.Add(actors / echo);
@@ -90,6 +88,7 @@ internal static class RemoteActorsBenchmark
     /// <summary>Frames per second of one echo round, and the CPU of both processes per frame.</summary>
     private static async Task<(double Rate, double CpuNs)> TimeEchoAsync(Func<Task> round, long roundTrips, IActorRef serverProbe)
     {
+        await SettleJitAsync(serverProbe);
         var serverCpu = await ServerCpuAsync(serverProbe);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
@@ -113,13 +112,14 @@ internal static class RemoteActorsBenchmark
             var echo = echoes[i];
             clients[i] = system.ActorOf(Props.Create(() => new PingClient(echo, perPair, window, payload, signal)), $"client-{round}-{i}");
         }
+        var settled = await SettleJitAsync(echoes[0]);
         var serverCpu = await ServerCpuAsync(echoes[0]);
         var gc0 = GC.CollectionCount(0);
         var gcPause = GC.GetTotalPauseDuration();
         var allocated = GC.GetTotalAllocatedBytes();
         var workItems = ThreadPool.CompletedWorkItemCount;
         // (the per-thread figures first: reading them takes a millisecond or two, outside the process's CPU window)
-        var (poolCpu, longRunningCpu) = (ThreadCpu.Milliseconds(".NET TP Worker"), ThreadCpu.Milliseconds(".NET Long Runni"));
+        var (poolCpu, longRunningCpu, jitCpu) = (ThreadCpu.Milliseconds(".NET TP Worker"), ThreadCpu.Milliseconds(".NET Long Runni"), ThreadCpu.Milliseconds(".NET Tiered Com"));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         foreach (var client in clients) client.Tell(PingClient.Start.Instance);
@@ -127,33 +127,60 @@ internal static class RemoteActorsBenchmark
         // PIPELINE_BENCH_SAMPLE_MS: the client's sending rate per slice of the round (a development aid: how steady a round runs)
         var slices = new List<double>();
         var direct = new List<double>();
+        var gcs = new List<int>();
         if (framesWritten is not null && int.TryParse(Environment.GetEnvironmentVariable("PIPELINE_BENCH_SAMPLE_MS"), out var sliceMs) && sliceMs > 0)
         {
-            var (last, lastTime) = (framesWritten(), stopwatch.Elapsed);
+            var (last, lastTime, lastGc) = (framesWritten(), stopwatch.Elapsed, GC.CollectionCount(0));
             while (!all.IsCompleted)
             {
                 await Task.WhenAny(all, Task.Delay(sliceMs));
                 var (now, nowTime) = (framesWritten(), stopwatch.Elapsed);
                 slices.Add(2 * (now.Frames - last.Frames) / (nowTime - lastTime).TotalSeconds / 1e6);
                 direct.Add(now.Frames == last.Frames ? 0 : 100.0 * (now.Direct - last.Direct) / (now.Frames - last.Frames));
-                (last, lastTime) = (now, nowTime);
+                gcs.Add(GC.CollectionCount(0) - lastGc);
+                (last, lastTime, lastGc) = (now, nowTime, GC.CollectionCount(0));
             }
         }
         await all.WaitAsync(TimeSpan.FromMinutes(5));
         stopwatch.Stop();
-        if (slices.Count > 0) Console.WriteLine($"    M msgs/s per {Environment.GetEnvironmentVariable("PIPELINE_BENCH_SAMPLE_MS")} ms: {string.Join(' ', slices.Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))}; % written directly by the reader: {string.Join(' ', direct.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}");
+        if (slices.Count > 0) Console.WriteLine($"    M msgs/s per {Environment.GetEnvironmentVariable("PIPELINE_BENCH_SAMPLE_MS")} ms: {string.Join(' ', slices.Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))}; % written directly by the reader: {string.Join(' ', direct.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}; the client's gen0 GCs: {string.Join(' ', gcs)}");
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        (poolCpu, longRunningCpu) = (ThreadCpu.Milliseconds(".NET TP Worker") - poolCpu, ThreadCpu.Milliseconds(".NET Long Runni") - longRunningCpu);
+        (poolCpu, longRunningCpu, jitCpu) = (ThreadCpu.Milliseconds(".NET TP Worker") - poolCpu, ThreadCpu.Milliseconds(".NET Long Runni") - longRunningCpu, ThreadCpu.Milliseconds(".NET Tiered Com") - jitCpu);
         workItems = ThreadPool.CompletedWorkItemCount - workItems;
         var messages = 2.0 * perPair * echoes.Length;
         serverCpu = await ServerCpuAsync(echoes[0]) - serverCpu;
         var rate = messages / stopwatch.Elapsed.TotalSeconds;
         foreach (var client in clients) client.Tell(PoisonPill.Instance);
-        Console.WriteLine($"  actors {(round <= 0 ? "warm-up" : "round " + round.ToString(CultureInfo.InvariantCulture))}: {messages:N0} msgs in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {rate:N0} msgs/s; CPU client {cpu.TotalMilliseconds:N0} ms + server {serverCpu:N0} ms = {(cpu.TotalMilliseconds + serverCpu) * 1e6 / messages:N0} ns per message, " +
+        Console.WriteLine($"  actors {RoundName(round)}: {messages:N0} msgs in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {rate:N0} msgs/s; CPU client {cpu.TotalMilliseconds:N0} ms + server {serverCpu:N0} ms = {(cpu.TotalMilliseconds + serverCpu) * 1e6 / messages:N0} ns per message, " +
             $"{(GC.GetTotalAllocatedBytes() - allocated) / messages:N0} B allocated per message, gen0 GCs {GC.CollectionCount(0) - gc0} (pauses {(GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds:N0} ms), " +
-            $"client thread-pool work items {workItems:N0}, client CPU of connection threads {longRunningCpu:N0} ms and of thread-pool workers {poolCpu:N0} ms");
+            $"client thread-pool work items {workItems:N0}, client CPU of connection threads {longRunningCpu:N0} ms, of thread-pool workers {poolCpu:N0} ms and of background JIT compilation {jitCpu:N0} ms (JIT quiet after {settled.TotalMilliseconds:N0} ms of waiting before the round)");
         return rate;
     }
+
+    private static string RoundName(int round) => round < 1 ? "warm-up" : "round " + round.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Waits until neither process has JIT-compiled a method for <see cref="JitQuietPeriod"/> (at most 5 s), so that a timed
+    /// round runs steady-state code: tiered compilation promotes methods in the background once they were called 30 times
+    /// and 100 ms have passed without new ones, and the benchmark's own code between rounds (the echoes, the per-thread
+    /// CPU readings, these queries) otherwise reached that point during the next round, taking 80–110 ms of one core's CPU
+    /// in each of the first 300 ms rounds. Returns how long it waited.
+    /// </summary>
+    private static async Task<TimeSpan> SettleJitAsync(IActorRef serverProbe)
+    {
+        var waited = Stopwatch.StartNew();
+        var last = (-1L, -1.0);
+        while (waited.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            var now = (System.Runtime.JitInfo.GetCompiledMethodCount(), await Pipeline.Runtime.Patterns.AskExtensions.Ask<double>(serverProbe, EchoActor.JitQuery, TimeSpan.FromSeconds(30)));
+            if (now == last) break;
+            last = now;
+            await Task.Delay(JitQuietPeriod);
+        }
+        return waited.Elapsed;
+    }
+
+    private static readonly TimeSpan JitQuietPeriod = TimeSpan.FromMilliseconds(250);
 
     private static async Task<double> ServerCpuAsync(IActorRef echo) =>
         await Pipeline.Runtime.Patterns.AskExtensions.Ask<double>(echo, EchoActor.CpuQuery, TimeSpan.FromSeconds(30));
