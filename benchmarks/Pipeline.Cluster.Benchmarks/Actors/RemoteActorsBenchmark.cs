@@ -40,6 +40,8 @@ internal static class RemoteActorsBenchmark
     public static async Task DriveAsync(BenchmarkOptions options)
     {
         if (options.Pairs is < 1 or > MaxPairs) throw new ArgumentException($"--pairs must be 1..{MaxPairs}.");
+        if (!int.TryParse(options.Values.GetValueOrDefault("warmup", "2"), CultureInfo.InvariantCulture, out var warmups) || warmups is < 0 or > 100)
+            throw new ArgumentException("--warmup must be a whole number of warm-up cycles, 0..100.");
         await using var node = await RemoteNode.StartAsync(0);
         var system = node.System;
         var server = $"pipeline://{TransportBenchmark.System}@{options.Host}:{options.Port}/user/";
@@ -57,7 +59,6 @@ internal static class RemoteActorsBenchmark
         // default). With the actors alone warmed up, tiered JIT compilation promoted the echoes' code (run for the
         // first time after the first actors round) during the next actors rounds: 80–100 ms of one core's CPU went to
         // background compilation in each of the first three 300 ms rounds, and rounds read 10–30% slower until it ended.
-        var warmups = int.Parse(options.Values.GetValueOrDefault("warmup", "2"), CultureInfo.InvariantCulture);
         // each round: the actors, then both raw echoes moving the same bytes, back to back, so that every ratio
         // compares measurements taken within the same second on this noisy machine
         var actorRates = new List<double>();
