@@ -120,7 +120,7 @@ internal static class RemoteActorsBenchmark
         var allocated = GC.GetTotalAllocatedBytes();
         var workItems = ThreadPool.CompletedWorkItemCount;
         // (the per-thread figures first: reading them takes a millisecond or two, outside the process's CPU window)
-        var (poolCpu, longRunningCpu, jitCpu) = (ThreadCpu.Milliseconds(".NET TP Worker"), ThreadCpu.Milliseconds(".NET Long Runni"), ThreadCpu.Milliseconds(".NET Tiered Com"));
+        var (poolBefore, longRunningBefore, jitBefore) = (ThreadCpu.Snapshot(PoolThreads), ThreadCpu.Snapshot(LongRunningThreads), ThreadCpu.Snapshot(JitThread));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         foreach (var client in clients) client.Tell(PingClient.Start.Instance);
@@ -146,7 +146,7 @@ internal static class RemoteActorsBenchmark
         stopwatch.Stop();
         if (slices.Count > 0) Console.WriteLine($"    M msgs/s per {Environment.GetEnvironmentVariable("PIPELINE_BENCH_SAMPLE_MS")} ms: {string.Join(' ', slices.Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))}; % written directly by the reader: {string.Join(' ', direct.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}; the client's gen0 GCs: {string.Join(' ', gcs)}");
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        (poolCpu, longRunningCpu, jitCpu) = (ThreadCpu.Milliseconds(".NET TP Worker") - poolCpu, ThreadCpu.Milliseconds(".NET Long Runni") - longRunningCpu, ThreadCpu.Milliseconds(".NET Tiered Com") - jitCpu);
+        var (poolCpu, longRunningCpu, jitCpu) = (ThreadCpu.MillisecondsSince(poolBefore, PoolThreads), ThreadCpu.MillisecondsSince(longRunningBefore, LongRunningThreads), ThreadCpu.MillisecondsSince(jitBefore, JitThread));
         workItems = ThreadPool.CompletedWorkItemCount - workItems;
         var messages = 2.0 * perPair * echoes.Length;
         serverCpu = await ServerCpuAsync(echoes[0]) - serverCpu;
@@ -157,6 +157,11 @@ internal static class RemoteActorsBenchmark
             $"client thread-pool work items {workItems:N0}, client CPU of connection threads {longRunningCpu:N0} ms, of thread-pool workers {poolCpu:N0} ms and of background JIT compilation {jitCpu:N0} ms (JIT quiet after {settled.TotalMilliseconds:N0} ms of waiting before the round)");
         return rate;
     }
+
+    // the runtime's thread names (Linux keeps 15 characters): thread-pool workers, long-running tasks (the connections), tiered compilation
+    private const string PoolThreads = ".NET TP Worker";
+    private const string LongRunningThreads = ".NET Long Runni";
+    private const string JitThread = ".NET Tiered Com";
 
     private static string RoundName(int round) => round < 1 ? "warm-up" : "round " + round.ToString(CultureInfo.InvariantCulture);
 
