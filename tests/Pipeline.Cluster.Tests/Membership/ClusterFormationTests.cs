@@ -40,14 +40,17 @@ public sealed class ClusterFormationTests : IAsyncLifetime
     {
         Transport = TestTransports.Settings() with { SystemName = cluster },
         Membership = LoopbackClusterSettings.FastMembership,
-        FailureDetector = new FailureDetectorSettings
-        {
-            HeartbeatInterval = TimeSpan.FromMilliseconds(100),
-            AcceptableHeartbeatPause = TimeSpan.FromMilliseconds(500),
-            FirstHeartbeatEstimate = TimeSpan.FromMilliseconds(100),
-            ExpectedResponseAfter = TimeSpan.FromMilliseconds(300),
-        },
+        // heartbeats every 100 ms; the acceptable pause stretches with PIPELINE_TEST_TIME_FACTOR: with a fixed 500 ms, a
+        // survivor whose threads were held up that long by the other tests on two busy cores could be voted Down
+        // (and fence itself) before the node the test kills
+        FailureDetector = LoopbackClusterSettings.FastFailureDetector(TimeSpan.FromMilliseconds(500)),
     };
+
+    /// <summary>What each node saw, for a failed wait's message: fenced or not, its members, its events.</summary>
+    private static string Describe(params Node[] nodes) => string.Join(" | ", nodes.Select(n =>
+        $"{n.Self}: fenced={(n.Cluster.Membership.Fenced.IsCompleted ? n.Cluster.Membership.Fenced.Result.Reason : "no")}; " +
+        $"members {string.Join(", ", n.Cluster.Membership.State.Members.Select(m => $"{m.Node.Address.Port}:{m.Status}"))}; " +
+        $"events {string.Join(", ", n.Events.Select(e => e.GetType().Name))}"));
 
     private async Task<Node> StartNodeAsync(string provider)
     {
@@ -81,7 +84,7 @@ public sealed class ClusterFormationTests : IAsyncLifetime
         // kill a (no leave): b and c vote it Down, remove it, and the oldest moves to b
         await a.Cluster.DisposeAsync();
         await Eventually.True(() => new[] { b, c }.All(n => n.Events.Any(e => e is MemberRemoved r && r.Member.Node == a.Self && r.PreviousStatus == MemberStatus.Down)),
-            "MemberRemoved for the killed node on both survivors", TimeSpan.FromSeconds(30));
+            "MemberRemoved for the killed node on both survivors", () => Describe(b, c), TimeSpan.FromSeconds(30));
         Assert.All(new[] { b, c }, n => Assert.Contains(n.Events, e => e is UnreachableMember u && u.Member.Node == a.Self));
         Assert.All(new[] { b, c }, n => Assert.Contains(n.Events, e => e is OldestChanged { Role: null } o && o.Oldest?.Node == b.Self));
         Assert.False(b.Cluster.Membership.Fenced.IsCompleted);

@@ -26,4 +26,17 @@ public static class Eventually
             await Task.Delay(20);
         }
     }
+
+    /// <summary>As <see cref="True(Func{bool}, string, TimeSpan?)"/>; a timeout's message ends with <paramref name="state"/>'s description of what was seen instead.</summary>
+    public static async Task True(Func<bool> condition, string what, Func<string> state, TimeSpan? timeout = null)
+    {
+        try
+        {
+            await True(condition, what, timeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; state: {state()}", e);
+        }
+    }
 }
