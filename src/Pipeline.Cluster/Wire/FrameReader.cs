@@ -59,7 +59,7 @@ internal sealed class FrameReader : IAsyncDisposable
                 {
                     if (kind != FrameKind.System)
                         throw new WireProtocolException($"Expected a system frame during the handshake, got a {kind} frame.");
-                    frame = ParseSystem(body);
+                    frame = ParseSystem(body.IsSingleSegment ? body.FirstSpan : CopyToScratch(body));
                 }
                 finally
                 {
@@ -199,36 +199,21 @@ internal sealed class FrameReader : IAsyncDisposable
 
     private void Dispatch(IFrameSink sink, FrameKind kind, ReadOnlySequence<byte> body)
     {
+        // a frame split across the pipe's segments is decoded from one contiguous copy
+        var span = body.IsSingleSegment ? body.FirstSpan : CopyToScratch(body);
         switch (kind)
         {
             case FrameKind.Envelope:
-                var span = body.IsSingleSegment ? body.FirstSpan : CopyToScratch(body);
-                var envelope = EnvelopeDecoder.Decode(span, _strings);
-                sink.OnEnvelope(envelope);
+                sink.OnEnvelope(EnvelopeDecoder.Decode(span, _strings));
                 break;
             case FrameKind.EnvelopeRun:
-                EnvelopeDecoder.DecodeRun(body.IsSingleSegment ? body.FirstSpan : CopyToScratch(body), _strings, sink);
+                EnvelopeDecoder.DecodeRun(span, _strings, sink);
                 break;
             case FrameKind.System:
-                sink.OnSystemFrame(ParseSystem(body));
+                sink.OnSystemFrame(ParseSystem(span));
                 break;
             default:
                 throw new WireProtocolException($"Unknown frame kind {(byte)kind}.");
-        }
-    }
-
-    private static SystemFrame ParseSystem(ReadOnlySequence<byte> body)
-    {
-        try
-        {
-            var frame = SystemFrame.Parser.ParseFrom(body);
-            if (frame.BodyCase == SystemFrame.BodyOneofCase.None)
-                throw new WireProtocolException("System frame without a body.");
-            return frame;
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            throw new WireProtocolException("System frame is not a valid protobuf SystemFrame: " + ex.Message, ex);
         }
     }
 
