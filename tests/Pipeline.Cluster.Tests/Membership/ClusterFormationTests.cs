@@ -48,7 +48,7 @@ public sealed class ClusterFormationTests : IAsyncLifetime
 
     /// <summary>What each node saw, for a failed wait's message: fenced or not, its members, its events.</summary>
     private static string Describe(params Node[] nodes) => string.Join(" | ", nodes.Select(n =>
-        $"{n.Self}: fenced={(n.Cluster.Membership.Fenced.IsCompleted ? n.Cluster.Membership.Fenced.Result.Reason : "no")}; " +
+        $"{n.Self}: fenced={n.Events.OfType<NodeFenced>().FirstOrDefault()?.Reason ?? "no"}; " +
         $"members {string.Join(", ", n.Cluster.Membership.State.Members.Select(m => $"{m.Node.Address.Port}:{m.Status}"))}; " +
         $"events {string.Join(", ", n.Events.Select(e => e.GetType().Name))}"));
 

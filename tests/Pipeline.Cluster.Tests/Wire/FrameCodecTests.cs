@@ -99,6 +99,54 @@ public sealed class FrameCodecTests
         Assert.Equal(Enumerable.Range(0, 20).Select(i => i * 10), sink.Envelopes.Select(e => e.Payload.Length));
     }
 
+    [Fact]
+    public async Task Frames_larger_than_the_readers_buffer_segments_decode_whole()
+    {
+        // with 4 KiB segments (the smallest read buffer), a frame of 5 KB and more lies in two segments and is decoded
+        // from one contiguous copy; the small frames between them take the single-segment path
+        using var buffer = new FrameBuffer();
+        var table = new OutboundStringTable(16);
+        static string Reason(int i) => new((char)('a' + i), i % 2 == 0 ? 5_000 + i : 100 + i);
+        static byte[] Payload(int i) => Enumerable.Repeat((byte)i, i % 2 == 1 ? 6_000 + i : 100 + i).ToArray();
+        for (var i = 0; i < 6; i++)
+        {
+            buffer.WriteSystem(new SystemFrame { Disconnect = new Disconnect { Reason = Reason(i) } }, WireFormat.DefaultMaxFrameSize);
+            buffer.WriteEnvelope(new OutboundMessage("/user/t", "/user/s", i, "m", Payload(i)), table, WireFormat.DefaultMaxFrameSize);
+        }
+
+        var sink = new CollectingSink();
+        var reader = new FrameReader(new MemoryStream(buffer.Written.ToArray()), WireFormat.DefaultMaxFrameSize, WireFormat.DefaultStringTableCapacity, readBufferSize: 4096);
+        try
+        {
+            await reader.RunAsync(sink, CancellationToken.None);
+        }
+        finally
+        {
+            await reader.DisposeAsync();
+        }
+
+        Assert.Equal(Enumerable.Range(0, 6).Select(Reason), sink.System.Select(f => f.Disconnect.Reason));
+        Assert.Equal(Enumerable.Range(0, 6).Select(Payload), sink.Envelopes.Select(e => e.Payload));
+    }
+
+    [Fact]
+    public async Task A_handshake_frame_larger_than_a_buffer_segment_is_read_whole()
+    {
+        using var buffer = new FrameBuffer();
+        var reason = new string('r', 10_000);
+        buffer.WriteSystem(new SystemFrame { Disconnect = new Disconnect { Reason = reason } }, WireFormat.DefaultMaxFrameSize);
+        var reader = new FrameReader(new TrickleStream(buffer.Written.ToArray()), WireFormat.DefaultMaxFrameSize, WireFormat.DefaultStringTableCapacity, readBufferSize: 4096);
+        try
+        {
+            var frame = await reader.ReadSystemFrameAsync(CancellationToken.None);
+            Assert.Equal(reason, frame?.Disconnect.Reason);
+        }
+        finally
+        {
+            await reader.DisposeAsync();
+        }
+    }
+
     public static TheoryData<string, byte[]> BadFrames => new()
     {
         { "over-size", Frame(uint.MaxValue, 1, []) },

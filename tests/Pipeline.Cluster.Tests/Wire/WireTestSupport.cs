@@ -56,7 +56,11 @@ internal sealed class TestOutboundSerializer : IOutboundSerializer
     public void OnSendFailed(in OutboundMessage message, Exception error) => Failed.Add((message, error));
 }
 
-/// <summary>A stream that hands out at most one byte per read, so that frames straddle the reader's buffer segments.</summary>
+/// <summary>
+/// A stream that hands out at most one byte per read, so that every frame arrives in pieces over many reads (the
+/// reader waits for the rest of a frame). The pipe then starts each frame in a fresh segment: frames that lie in two
+/// segments take frames larger than the reader's buffer (see FrameCodecTests).
+/// </summary>
 internal sealed class TrickleStream(byte[] data) : MemoryStream(data)
 {
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
