@@ -15,6 +15,9 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly List<string> _lines = [];
     private readonly StringBuilder _stderr = new();
     private readonly SemaphoreSlim _changed = new(0);
+    // set when the process's stdout ended: only then is every line it printed in _lines (the lines arrive on their own
+    // thread, and may still be on their way when the process has already exited)
+    private volatile bool _outputEnded;
 
     private NodeProcess(Process process, string name)
     {
@@ -22,8 +25,8 @@ public sealed class NodeProcess : IAsyncDisposable
         Name = name;
         _process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is null) return;
-            lock (_lines) _lines.Add(e.Data);
+            if (e.Data is null) _outputEnded = true;
+            else lock (_lines) _lines.Add(e.Data);
             _changed.Release();
         };
         _process.ErrorDataReceived += (_, e) =>
@@ -115,8 +118,10 @@ public sealed class NodeProcess : IAsyncDisposable
             for (; seen < lines.Count; seen++)
                 if (match(lines[seen])) return lines[seen];
             var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero || _process.HasExited && seen == Lines.Count)
-                throw new TimeoutException($"{Name} did not print '{what}' in time{(_process.HasExited ? " (it exited)" : "")}. Output:\n{string.Join('\n', Lines)}\nErrors:\n{Errors}");
+            // (read the end flag before counting the lines: lines read after it are all there are)
+            var ended = _outputEnded;
+            if (left <= TimeSpan.Zero || ended && seen == Lines.Count)
+                throw new TimeoutException($"{Name} did not print '{what}' in time{(ended ? " (it exited)" : "")}. Output:\n{string.Join('\n', Lines)}\nErrors:\n{Errors}");
             await _changed.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
         }
     }
