@@ -114,16 +114,7 @@ public sealed class FrameCodecTests
             buffer.WriteEnvelope(new OutboundMessage("/user/t", "/user/s", i, "m", Payload(i)), table, WireFormat.DefaultMaxFrameSize);
         }
 
-        var sink = new CollectingSink();
-        var reader = new FrameReader(new MemoryStream(buffer.Written.ToArray()), WireFormat.DefaultMaxFrameSize, WireFormat.DefaultStringTableCapacity, readBufferSize: 4096);
-        try
-        {
-            await reader.RunAsync(sink, CancellationToken.None);
-        }
-        finally
-        {
-            await reader.DisposeAsync();
-        }
+        var sink = await WireTestSupport.DecodeAsync(new MemoryStream(buffer.Written.ToArray()), readBufferSize: 4096);
 
         Assert.Equal(Enumerable.Range(0, 6).Select(Reason), sink.System.Select(f => f.Disconnect.Reason));
         Assert.Equal(Enumerable.Range(0, 6).Select(Payload), sink.Envelopes.Select(e => e.Payload));

@@ -73,10 +73,10 @@ internal sealed class TrickleStream(byte[] data) : MemoryStream(data)
 internal static class WireTestSupport
 {
     /// <summary>Reads every frame of <paramref name="stream"/> with a fresh <see cref="FrameReader"/> into a <see cref="CollectingSink"/>.</summary>
-    public static async Task<CollectingSink> DecodeAsync(Stream stream, int maxFrameSize = WireFormat.DefaultMaxFrameSize)
+    public static async Task<CollectingSink> DecodeAsync(Stream stream, int maxFrameSize = WireFormat.DefaultMaxFrameSize, int readBufferSize = 64 * 1024)
     {
         var sink = new CollectingSink();
-        var reader = new FrameReader(stream, maxFrameSize, WireFormat.DefaultStringTableCapacity);
+        var reader = new FrameReader(stream, maxFrameSize, WireFormat.DefaultStringTableCapacity, readBufferSize);
         try
         {
             await reader.RunAsync(sink, CancellationToken.None);
@@ -88,6 +88,6 @@ internal static class WireTestSupport
         return sink;
     }
 
-    /// <summary>Same as <see cref="DecodeAsync(Stream, int)"/> over the bytes.</summary>
+    /// <summary>Same as <see cref="DecodeAsync(Stream, int, int)"/> over the bytes.</summary>
     public static Task<CollectingSink> DecodeAsync(byte[] bytes) => DecodeAsync(new MemoryStream(bytes));
 }
