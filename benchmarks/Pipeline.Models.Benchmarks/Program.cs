@@ -7,20 +7,66 @@ using Pipeline.Models;
 // Each case alternates C++ and C# rounds and keeps each side's best round, so load from other processes on a
 // shared machine biases neither side.
 // Usage: dotnet run -c Release --project benchmarks/Pipeline.Models.Benchmarks -- [seconds per round] [rounds] [--malloc]
+//        [--device cpu|cuda] [--text-only]   (on a GPU machine: the text classifier against PyTorch eager on that device)
 double seconds = args.Length > 0 && double.TryParse(args[0], System.Globalization.CultureInfo.InvariantCulture, out double s) ? s : 1;
 int rounds = args.Length > 1 && int.TryParse(args[1], out int r) ? r : 5;
 bool tuneMalloc = args.Contains("--malloc");
+bool textOnly = args.Contains("--text-only");
+int deviceArg = Array.IndexOf(args, "--device");
+Device device = deviceArg >= 0 && deviceArg + 1 < args.Length ? Device.Parse(args[deviceArg + 1]) : Device.Cpu;
+if (device.Type == DeviceType.Cuda && !Torch.IsCudaAvailable)
+{
+    Console.Error.WriteLine("--device cuda, but the loaded shim has no CUDA device (CPU build, or no GPU): build it with src/Pipeline.Models/native/build.sh --cuda.");
+    return 2;
+}
+
 if (tuneMalloc)
 {
     Torch.ConfigureMalloc(trimThresholdBytes: 256 << 20, mmapThresholdBytes: 64 << 20);
 }
 
 Torch.NumThreads = 1;
-string bench = FindBench();
-Console.WriteLine($"OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}, malloc tuned: {tuneMalloc}, {Environment.ProcessorCount} CPUs, best of {rounds} alternating rounds of {seconds} s");
-Console.WriteLine("| case | batch | C++ samples/s | C# samples/s | C#/C++ | C++ µs/call | C# µs/call | C# overhead µs/call |");
-Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
-foreach (var (mode, batch) in new[] { ("infer", 1), ("infer", 32), ("infer", 256), ("train", 32), ("train", 256) })
+Console.WriteLine($"device {device}, shim built with CUDA: {Torch.BuiltWithCuda}, CUDA devices: {Torch.CudaDeviceCount}");
+if (!textOnly)
+{
+    // the MLP against the raw C++ loop of the CPU build (the C++ program exists only there)
+    string bench = FindBench();
+    PrintMlpHeader(rounds, seconds, tuneMalloc);
+    foreach (var (mode, batch) in new[] { ("infer", 1), ("infer", 32), ("infer", 256), ("train", 32), ("train", 256) })
+    {
+        RunMlpCase(bench, mode, batch, rounds, seconds);
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine($"Text classifier (EmbeddingBag 2^18 x 64 mean -> 64 -> 2, 200 ids per text), inference on {device}:");
+Console.WriteLine("| batch | PyTorch eager samples/s | C# samples/s | C#/PyTorch | PyTorch µs/call | C# µs/call |");
+Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
+foreach (int batch in new[] { 256, 1024 })
+{
+    (double Rate, double Micros) py = (0, 0);
+    (double Rate, double Micros) cs = (0, 0);
+    for (int round = 0; round < rounds; round++)
+    {
+        var p = RunPython(batch, seconds, 200, device);
+        var c = RunCSharpText(batch, seconds, 200, device);
+        py = p.SamplesPerSecond > py.Rate ? p : py;
+        cs = c.SamplesPerSecond > cs.Rate ? c : cs;
+    }
+
+    Console.WriteLine($"| {batch} | {py.Rate:N0} | {cs.Rate:N0} | {cs.Rate / py.Rate:P1} | {py.Micros:F1} | {cs.Micros:F1} |");
+}
+
+return 0;
+
+static void PrintMlpHeader(int rounds, double seconds, bool tuneMalloc)
+{
+    Console.WriteLine($"OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}, malloc tuned: {tuneMalloc}, {Environment.ProcessorCount} CPUs, best of {rounds} alternating rounds of {seconds} s");
+    Console.WriteLine("| case | batch | C++ samples/s | C# samples/s | C#/C++ | C++ µs/call | C# µs/call | C# overhead µs/call |");
+    Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+}
+
+static void RunMlpCase(string bench, string mode, int batch, int rounds, double seconds)
 {
     (double cppRate, double cppMicros) = (0, double.MaxValue);
     (double csRate, double csMicros) = (0, double.MaxValue);
@@ -35,28 +81,12 @@ foreach (var (mode, batch) in new[] { ("infer", 1), ("infer", 32), ("infer", 256
     Console.WriteLine($"| {mode} | {batch} | {cppRate:N0} | {csRate:N0} | {csRate / cppRate:P1} | {cppMicros:F2} | {csMicros:F2} | {csMicros - cppMicros:F2} |");
 }
 
-Console.WriteLine();
-Console.WriteLine("Text classifier (EmbeddingBag 2^18 x 64 mean -> 64 -> 2, 200 ids per text), inference:");
-Console.WriteLine("| batch | PyTorch eager samples/s | C# samples/s | C#/PyTorch |");
-Console.WriteLine("| --- | --- | --- | --- |");
-foreach (int batch in new[] { 256, 1024 })
-{
-    double py = 0;
-    double cs = 0;
-    for (int round = 0; round < rounds; round++)
-    {
-        py = Math.Max(py, RunPython(batch, seconds, 200).SamplesPerSecond);
-        cs = Math.Max(cs, RunCSharpText(batch, seconds, 200).SamplesPerSecond);
-    }
-
-    Console.WriteLine($"| {batch} | {py:N0} | {cs:N0} | {cs / py:P1} |");
-}
-
-static (double SamplesPerSecond, double MicrosPerCall) RunCSharpText(int batch, double seconds, int perText)
+static (double SamplesPerSecond, double MicrosPerCall) RunCSharpText(int batch, double seconds, int perText, Device device)
 {
     Torch.ManualSeed(0);
     using var model = new TextClassifier(new TextClassifierOptions(Buckets: 1 << 18, EmbeddingDim: 64, Hidden: [64], Classes: 2));
     model.Eval();
+    model.To(device);
     var random = new Random(0);
     long[] idValues = new long[batch * perText];
     for (int i = 0; i < idValues.Length; i++)
@@ -70,22 +100,30 @@ static (double SamplesPerSecond, double MicrosPerCall) RunCSharpText(int batch, 
         offsetValues[i] = (long)i * perText;
     }
 
-    using Tensor ids = Tensor.FromSpan<long>(idValues);
-    using Tensor offsets = Tensor.FromSpan<long>(offsetValues);
+    using Tensor ids = Tensor.FromSpan<long>(idValues, device);
+    using Tensor offsets = Tensor.FromSpan<long>(offsetValues, device);
     return Measure(seconds, batch, () =>
     {
         using GradModeScope inference = Torch.InferenceMode();
         using Tensor logits = model.Forward(ids, offsets);
+    }, () =>
+    {
+        // a GPU runs the calls asynchronously: a copy back waits for all of them (as torch.cuda.synchronize does)
+        using GradModeScope inference = Torch.InferenceMode();
+        using Tensor logits = model.Forward(ids, offsets);
+        _ = logits.ToArray<float>();
     });
 }
 
-static (double SamplesPerSecond, double MicrosPerCall) Measure(double seconds, int batch, Action once)
+static (double SamplesPerSecond, double MicrosPerCall) Measure(double seconds, int batch, Action once, Action sync)
 {
     var warm = Stopwatch.StartNew();
     while (warm.Elapsed.TotalMilliseconds < 300)
     {
         once();
     }
+
+    sync();
 
     long calls = 0;
     var clock = Stopwatch.StartNew();
@@ -99,15 +137,17 @@ static (double SamplesPerSecond, double MicrosPerCall) Measure(double seconds, i
         calls += 4;
     }
 
+    sync();
+    calls++;
     double elapsed = clock.Elapsed.TotalSeconds;
     return (calls * batch / elapsed, elapsed * 1e6 / calls);
 }
 
-static (double SamplesPerSecond, double MicrosPerCall) RunPython(int batch, double seconds, int perText)
+static (double SamplesPerSecond, double MicrosPerCall) RunPython(int batch, double seconds, int perText, Device device)
 {
     string script = Path.Combine(AppContext.BaseDirectory, "text_classifier_bench.py");
     string python = Environment.GetEnvironmentVariable("PIPELINE_TORCH_PYTHON") ?? "/usr/bin/python3";
-    var info = new ProcessStartInfo(python, [script, batch.ToString(System.Globalization.CultureInfo.InvariantCulture), seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), perText.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+    var info = new ProcessStartInfo(python, [script, batch.ToString(System.Globalization.CultureInfo.InvariantCulture), seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), perText.ToString(System.Globalization.CultureInfo.InvariantCulture), device.ToString()])
     {
         RedirectStandardOutput = true,
     };

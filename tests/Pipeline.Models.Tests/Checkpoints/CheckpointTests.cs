@@ -1,12 +1,19 @@
+using Pipeline.Models.Tests.Support;
+
 namespace Pipeline.Models.Tests.Checkpoints;
 
 public sealed class CheckpointTests
 {
-    private static TextClassifier NewModel() => new(new TextClassifierOptions(Buckets: 1000, EmbeddingDim: 16, Hidden: [8], Classes: 3));
+    private static TextClassifier NewModel()
+    {
+        var model = new TextClassifier(new TextClassifierOptions(Buckets: 1000, EmbeddingDim: 16, Hidden: [8], Classes: 3));
+        model.To(TestDevice.Current);
+        return model;
+    }
 
     private static float[] Outputs(TextClassifier model)
     {
-        using var batch = TextBatch.Create(["free money now", "meeting at noon", ""], model.CreateFeaturizer());
+        using var batch = TextBatch.Create(["free money now", "meeting at noon", ""], model.CreateFeaturizer(), model.Device);
         using var noGrad = Torch.NoGrad();
         using var logits = model.Forward(batch);
         return logits.ToArray<float>();

@@ -77,26 +77,29 @@ public sealed class PythonInteropTests : IDisposable
         float[] input = expected.RootElement.GetProperty("input").EnumerateArray().Select(e => e.GetSingle()).ToArray();
         float[] output = expected.RootElement.GetProperty("output").EnumerateArray().Select(e => e.GetSingle()).ToArray();
 
-        using var x = Tensor.FromSpan<float>(input, [2, 4]);
+        Device device = TestDevice.Current;
+        using var x = Tensor.FromSpan<float>(input, [2, 4], device);
         using var fromFile = ScriptModule.Load(Path.Combine(dir.Path, "model.pt"));
+        fromFile.To(device);
         using (var scope = Torch.NewDisposeScope())
         using (Torch.InferenceMode())
         {
-            Floats.AssertClose(output, fromFile.Forward(x).ToArray<float>(), 1e-6);
+            Floats.AssertClose(output, fromFile.Forward(x).ToArray<float>(), TestDevice.FloatTolerance);
         }
 
         using var fromBytes = ScriptModule.Load(await File.ReadAllBytesAsync(Path.Combine(dir.Path, "model.pt"), _deadline.Token));
+        fromBytes.To(device);
         using (var scope = Torch.NewDisposeScope())
         using (Torch.NoGrad())
         {
-            Floats.AssertClose(output, fromBytes.Forward(x).ToArray<float>(), 1e-6);
+            Floats.AssertClose(output, fromBytes.Forward(x).ToArray<float>(), TestDevice.FloatTolerance);
         }
 
         Assert.Equal(["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"], fromFile.NamedParameters().Select(p => p.Key));
 
         // fine-tuning the scripted model works with our optimizers
         fromFile.Train();
-        using var target = Tensor.FromSpan<long>([2, 0]);
+        using var target = Tensor.FromSpan<long>([2, 0], device);
         using var sgd = new Sgd(fromFile.Parameters(), 0.5);
         double Loss()
         {
@@ -136,11 +139,12 @@ public sealed class PythonInteropTests : IDisposable
             model.LoadStateDict(content.Tensors);
         }
 
-        using var ids = Tensor.FromSpan<long>(Ids);
-        using var offsets = Tensor.FromSpan<long>(Offsets);
+        model.To(TestDevice.Current);
+        using var ids = Tensor.FromSpan<long>(Ids, TestDevice.Current);
+        using var offsets = Tensor.FromSpan<long>(Offsets, TestDevice.Current);
         using var noGrad = Torch.NoGrad();
         using var logits = model.Forward(ids, offsets);
-        Floats.AssertClose(pythonOutput, logits.ToArray<float>(), 1e-6);
+        Floats.AssertClose(pythonOutput, logits.ToArray<float>(), TestDevice.FloatTolerance);
     }
 
     [Fact]
@@ -150,9 +154,10 @@ public sealed class PythonInteropTests : IDisposable
         Torch.ManualSeed(21);
         using var model = (TextClassifier)Spec.Build();
         model.Eval();
+        model.To(TestDevice.Current);
         await File.WriteAllBytesAsync(Path.Combine(dir.Path, "weights.safetensors"), SafeTensors.Save(model.StateDict()), _deadline.Token);
-        using var ids = Tensor.FromSpan<long>(Ids);
-        using var offsets = Tensor.FromSpan<long>(Offsets);
+        using var ids = Tensor.FromSpan<long>(Ids, TestDevice.Current);
+        using var offsets = Tensor.FromSpan<long>(Offsets, TestDevice.Current);
         float[] ours;
         using (Torch.NoGrad())
         using (var logits = model.Forward(ids, offsets))
@@ -165,7 +170,7 @@ public sealed class PythonInteropTests : IDisposable
             model.load_state_dict(load_file("weights.safetensors"))
             print(json.dumps(model(ids, offsets).detach().flatten().tolist()))
             """, dir.Path, _deadline.Token);
-        Floats.AssertClose(ours, JsonSerializer.Deserialize<float[]>(stdout)!, 1e-6);
+        Floats.AssertClose(ours, JsonSerializer.Deserialize<float[]>(stdout)!, TestDevice.FloatTolerance);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Pipeline.Models.Tests.Support;
+
 namespace Pipeline.Models.Tests.Modules;
 
 public sealed class ModuleTests
@@ -172,6 +174,33 @@ public sealed class ModuleTests
             Assert.Throws<NotSupportedException>(() => mlp.To(Device.Cuda()));
             mlp.To(Device.Cpu);
             Assert.Equal(Device.Cpu, mlp.Device);
+        }
+    }
+
+    [Fact]
+    public void AModelMovedToTheTestDeviceComputesThereWhatItComputesOnTheCpu()
+    {
+        Device device = TestDevice.Current;
+        Torch.ManualSeed(17);
+        using var model = new TextClassifier(new TextClassifierOptions(Buckets: 1000, EmbeddingDim: 16, Hidden: [8], Classes: 3));
+        model.Eval();
+        using var batch = TextBatch.Create(["free money now", "meeting at noon"], model.CreateFeaturizer());
+        float[] onCpu;
+        using (Torch.NoGrad())
+        using (var logits = model.Forward(batch))
+        {
+            onCpu = logits.ToArray<float>();
+        }
+
+        model.To(device);
+        Assert.Equal(device, model.Device);
+        Assert.All(model.Parameters(), p => Assert.Equal(device, p.Device));
+        using var there = TextBatch.Create(["free money now", "meeting at noon"], model.CreateFeaturizer(), device);
+        using (Torch.NoGrad())
+        using (var logits = model.Forward(there))
+        {
+            Assert.Equal(device, logits.Device);
+            Floats.AssertClose(onCpu, logits.ToArray<float>(), TestDevice.FloatTolerance);
         }
     }
 

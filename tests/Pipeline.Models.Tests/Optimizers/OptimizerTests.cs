@@ -1,3 +1,5 @@
+using Pipeline.Models.Tests.Support;
+
 namespace Pipeline.Models.Tests.Optimizers;
 
 public sealed class OptimizerTests
@@ -5,9 +7,11 @@ public sealed class OptimizerTests
     private static (Linear Model, Tensor X, Tensor Y) Regression()
     {
         Torch.ManualSeed(3);
+        Device device = TestDevice.Current;
         var model = new Linear(3, 1);
-        var x = Tensor.Randn([64, 3]).DetachFromDisposeScope();
-        using var w = Tensor.FromSpan<float>([1.5f, -2f, 0.5f], [3, 1]);
+        model.To(device);
+        var x = Tensor.Randn([64, 3], device: device).DetachFromDisposeScope();
+        using var w = Tensor.FromSpan<float>([1.5f, -2f, 0.5f], [3, 1], device);
         var y = (x.MatMul(w) + 0.25).DetachFromDisposeScope();
         return (model, x, y);
     }

@@ -1,3 +1,5 @@
+using Pipeline.Models.Tests.Support;
+
 namespace Pipeline.Models.Tests.Tensors;
 
 public sealed class TensorTests
@@ -67,13 +69,13 @@ public sealed class TensorTests
     [Fact]
     public void BadShapesGiveShapeExceptionsNamingBothShapes()
     {
-        using var a = Tensor.Zeros([2, 3]);
-        using var b = Tensor.Zeros([4, 5]);
+        using var a = Tensor.Zeros([2, 3], device: TestDevice.Current);
+        using var b = Tensor.Zeros([4, 5], device: TestDevice.Current);
         var e = Assert.Throws<TorchShapeException>(() => a.MatMul(b));
         Assert.Contains("2x3", e.Message);
         Assert.Contains("4x5", e.Message);
 
-        var wrongData = Assert.Throws<TorchShapeException>(() => Tensor.FromSpan<float>([1, 2, 3], [2, 2]));
+        var wrongData = Assert.Throws<TorchShapeException>(() => Tensor.FromSpan<float>([1, 2, 3], [2, 2], TestDevice.Current));
         Assert.Contains("[2, 2]", wrongData.Message);
 
         Assert.Throws<ArgumentException>(() => a.ToArray<long>());
