@@ -14,8 +14,9 @@ echo "publishing the Models tests and benchmark (self-contained, linux-x64) ..."
 # both into one folder: they share one copy of the runtime (the device call carries at most 64 MiB)
 dotnet publish tests/Pipeline.Models.Tests -c Release -r linux-x64 --self-contained -p:UseAppHost=true -o "$work/app" -v quiet -nologo
 dotnet publish benchmarks/Pipeline.Models.Benchmarks -c Release -r linux-x64 --self-contained -o "$work/app" -v quiet -nologo
-# the CPU shim built here links Debian's libtorch, which the GPU machine lacks: the check builds the CUDA one there
-rm -f "$work"/app/libpipeline_torch*.so "$work"/app/*.pdb
+# the check builds the CUDA shim there; the CPU one published here stays beside the assemblies as a build puts it
+# (it links Debian's libtorch, which the GPU machine lacks, and the loader prefers the CUDA one where a GPU is)
+rm -f "$work"/app/*.pdb
 cp benchmarks/Pipeline.Models.Benchmarks/text_classifier_bench.py "$work/app/"
 echo "packing into .gpu/ ..."
 tar -C "$work" -cf - app | xz -T0 -6 > "$out/app.tar.xz"

@@ -130,6 +130,7 @@ public sealed class OptimizerTests
         byte[] checkpoint = ModelCheckpoint.Capture(original, adam, modelVersion: 3, step: 5).ToBytes();
 
         using var copy = new Linear(3, 1);
+        copy.To(x.Device);
         using var copyAdam = new Adam(copy.Parameters(), 0.01);
         var restored = ModelCheckpoint.FromBytes(checkpoint);
         Assert.Equal(3, restored.ModelVersion);
