@@ -1,3 +1,5 @@
+using Pipeline.Models.Tests.Support;
+
 namespace Pipeline.Models.Tests.Tabular;
 
 public sealed class TabularMlpTests
@@ -26,12 +28,14 @@ public sealed class TabularMlpTests
     {
         Torch.ManualSeed(5);
         var options = new TabularMlpOptions(NumericFeatures: 2, CategoricalFields: 1, Buckets: 64, EmbeddingDim: 4, Hidden: [16], Outputs: 2);
+        Device device = TestDevice.Current;
         using var model = new TabularMlp(options);
+        model.To(device);
         var featurizer = new TabularFeaturizer(options);
         var random = new Random(5);
         var (numeric, categorical, labels) = Synthetic(2048, random);
-        using var batch = featurizer.Create(numeric, categorical, 2048);
-        using var y = Tensor.FromSpan<long>(labels);
+        using var batch = featurizer.Create(numeric, categorical, 2048, device);
+        using var y = Tensor.FromSpan<long>(labels, device);
         using var adam = new Adam(model.Parameters(), 0.02);
         for (int i = 0; i < 300; i++)
         {
@@ -40,7 +44,7 @@ public sealed class TabularMlpTests
         }
 
         var (testNumeric, testCategorical, testLabels) = Synthetic(512, random);
-        using var test = featurizer.Create(testNumeric, testCategorical, 512);
+        using var test = featurizer.Create(testNumeric, testCategorical, 512, device);
         using var noGrad = Torch.NoGrad();
         using var logits = model.Forward(test);
         using var predicted = logits.ArgMax(1);

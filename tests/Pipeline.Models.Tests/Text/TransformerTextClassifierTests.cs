@@ -1,3 +1,5 @@
+using Pipeline.Models.Tests.Support;
+
 namespace Pipeline.Models.Tests.Text;
 
 public sealed class TransformerTextClassifierTests
@@ -28,7 +30,9 @@ public sealed class TransformerTextClassifierTests
     {
         Torch.ManualSeed(2);
         var options = new TransformerTextClassifierOptions(Buckets: 1024, MaxLength: 16, DModel: 32, Heads: 4, DimFeedForward: 64, Layers: 1, Classes: 2, Dropout: 0);
+        Device device = TestDevice.Current;
         using var model = new TransformerTextClassifier(options);
+        model.To(device);
         TextFeaturizer featurizer = model.CreateFeaturizer();
         using var adam = new AdamW(model.Parameters(), 3e-3);
         var random = new Random(2);
@@ -36,14 +40,14 @@ public sealed class TransformerTextClassifierTests
         {
             var (texts, labels) = Sample(32, random);
             using var scope = Torch.NewDisposeScope();
-            using var batch = TokenBatch.Create(texts, featurizer);
-            var y = Tensor.FromSpan<long>(labels);
+            using var batch = TokenBatch.Create(texts, featurizer, device);
+            var y = Tensor.FromSpan<long>(labels, device);
             Assert.Equal(StepResult.Applied, adam.BackwardAndStep(Models.Losses.CrossEntropy(model.Forward(batch), y)));
         }
 
         model.Eval();
         var (testTexts, testLabels) = Sample(256, random);
-        using var test = TokenBatch.Create(testTexts, featurizer);
+        using var test = TokenBatch.Create(testTexts, featurizer, device);
         double accuracy = model.Predict(test).Zip(testLabels).Count(p => p.First == p.Second) / 256.0;
         Assert.True(accuracy > 0.95, $"accuracy {accuracy:P1}");
         Assert.Contains(model.StateDict(), e => e.Key == "encoder.layers.0.self_attn.in_proj_weight");
