@@ -57,7 +57,11 @@ internal sealed class IslandShell : IThreadPoolWorkItem
             OnFinished();
             return;
         }
-        Volatile.Write(ref _scheduled, 0);
+        // a full fence, not a volatile write: the store of 0 must be visible before the inbox is read again. With a
+        // plain release store, x64 may read the inbox first (store-load reordering). An Enqueue at that moment still
+        // sees 1 and schedules nothing, and this run still sees an empty inbox: the event would wait forever (a stream
+        // across async boundaries hung this way, once in many runs of the suite).
+        Interlocked.Exchange(ref _scheduled, 0);
         if ((_interpreter.HasQueuedEvents || !_inbox.IsEmpty) && Interlocked.Exchange(ref _scheduled, 1) == 0)
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
