@@ -2,7 +2,7 @@ namespace Pipeline.Models.Tests.Support;
 
 /// <summary>
 /// The device the device-aware tests put their models and tensors on: the CPU, or the GPU when
-/// <c>PIPELINE_TEST_DEVICE=cuda</c> (scripts/dev/gpu-check.sh sets it on a GPU machine, so that the same tests run on CUDA).
+/// <c>PIPELINE_TEST_DEVICE=cuda</c> (scripts/gpu/check.sh sets it on a GPU machine, so that the same tests run on CUDA).
 /// </summary>
 internal static class TestDevice
 {
