@@ -10,7 +10,7 @@ namespace Pipeline.Models.Tests.Devices;
 public sealed class CudaStreamTests
 {
     [Fact]
-    public void AnOwnersCudaStreamRunsItsStepsAsTheDefaultStreamWouldOrIsRefusedWithoutCuda()
+    public async Task AnOwnersCudaStreamRunsItsStepsAsTheDefaultStreamWouldOrIsRefusedWithoutCuda()
     {
         Device device = TestDevice.Current;
         if (device.Type != DeviceType.Cuda)
@@ -24,30 +24,24 @@ public sealed class CudaStreamTests
             return;
         }
 
-        float[] Train(bool ownStream)
+        // a thread of its own: the current stream is per thread, and a pooled thread must not keep this one
+        Task<float[]> TrainAsync(bool ownStream)
         {
-            float[] weights = [];
-            Exception? failure = null;
-            // a thread of its own: the current stream is per thread, and a pooled thread must not keep this one
+            var done = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
             var thread = new Thread(() =>
             {
                 try
                 {
-                    weights = TrainOnThisThread(ownStream);
+                    done.SetResult(TrainOnThisThread(ownStream));
                 }
                 catch (Exception e)
                 {
-                    failure = e;
+                    done.SetException(e);
                 }
-            });
+            })
+            { IsBackground = true };
             thread.Start();
-            thread.Join();
-            if (failure is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-            }
-
-            return weights;
+            return done.Task.WaitAsync(TimeSpan.FromMinutes(2));
         }
 
         float[] TrainOnThisThread(bool ownStream)
@@ -70,8 +64,8 @@ public sealed class CudaStreamTests
             return model.Parameters()[0].ToArray<float>();
         }
 
-        float[] onDefault = Train(ownStream: false);
-        float[] onOwn = Train(ownStream: true);
+        float[] onDefault = await TrainAsync(ownStream: false);
+        float[] onOwn = await TrainAsync(ownStream: true);
         Assert.NotEmpty(onOwn);
         Floats.AssertClose(onDefault, onOwn, 1e-5);
     }

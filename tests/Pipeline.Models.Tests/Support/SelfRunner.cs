@@ -11,7 +11,10 @@ namespace Pipeline.Models.Tests.Support;
 /// </summary>
 internal static class SelfRunner
 {
-    public static int Main(string[] args)
+    private static readonly TimeSpan DiscoveryDeadline = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan RunDeadline = TimeSpan.FromMinutes(30);
+
+    public static async Task<int> Main(string[] args)
     {
         string? filter = args.Length > 0 ? args[0] : null;
         var assembly = typeof(SelfRunner).Assembly;
@@ -21,7 +24,7 @@ internal static class SelfRunner
         using (var discoverer = framework.GetDiscoverer(new ReflectionAssemblyInfo(assembly)))
         {
             discoverer.Find(includeSourceInformation: false, discovery, options);
-            discovery.Finished.Wait();
+            await discovery.Finished.Task.WaitAsync(DiscoveryDeadline);
         }
 
         var selected = discovery.TestCases
@@ -32,7 +35,15 @@ internal static class SelfRunner
         using (var executor = framework.GetExecutor(assembly.GetName()))
         {
             executor.RunTests(selected, results, options);
-            results.Finished.Wait();
+            try
+            {
+                await results.Finished.Task.WaitAsync(RunDeadline);
+            }
+            catch (TimeoutException)
+            {
+                Console.WriteLine($"the tests did not finish within {RunDeadline.TotalMinutes} minutes: {results.Passed} passed, {results.Failed} failed so far");
+                return 1;
+            }
         }
 
         Console.WriteLine($"{results.Passed} passed, {results.Failed} failed, {results.Skipped} skipped");
@@ -65,7 +76,7 @@ internal static class SelfRunner
     {
         public List<ITestCase> TestCases { get; } = [];
 
-        public ManualResetEventSlim Finished { get; } = new();
+        public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public bool OnMessage(IMessageSinkMessage message)
         {
@@ -75,7 +86,7 @@ internal static class SelfRunner
                     TestCases.Add(found.TestCase);
                     break;
                 case IDiscoveryCompleteMessage:
-                    Finished.Set();
+                    Finished.TrySetResult();
                     break;
             }
 
@@ -95,7 +106,7 @@ internal static class SelfRunner
 
         public int Skipped => _skipped;
 
-        public ManualResetEventSlim Finished { get; } = new();
+        public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public bool OnMessage(IMessageSinkMessage message)
         {
@@ -120,7 +131,7 @@ internal static class SelfRunner
                     Console.WriteLine($"  skipped {skipped.Test.DisplayName}: {skipped.Reason}");
                     break;
                 case ITestAssemblyFinished:
-                    Finished.Set();
+                    Finished.TrySetResult();
                     break;
             }
 
