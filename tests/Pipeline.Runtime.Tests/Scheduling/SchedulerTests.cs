@@ -52,9 +52,11 @@ public sealed class SchedulerTests : ActorTestKit
         var actor = Sys.ActorOf(Props.Create(() => new Idle(TestActor.Ref)));
         TestActor.Send(actor, "ping"); // sets the timeout to 10 s, answers "pong"
         await TestActor.ExpectMsgAsync("pong");
+        await SyncAsync(actor);
         Time.Advance(TimeSpan.FromSeconds(6));
         TestActor.Send(actor, "ping");
         await TestActor.ExpectMsgAsync("pong");
+        await SyncAsync(actor);
         Time.Advance(TimeSpan.FromSeconds(6)); // 6 s since the last message: no timeout yet
         await TestActor.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
         Time.Advance(TimeSpan.FromSeconds(4));
@@ -72,6 +74,19 @@ public sealed class SchedulerTests : ActorTestKit
         await Assert.ThrowsAsync<Runtime.Patterns.AskTimeoutException>(() => ask);
     }
 
+    /// <summary>
+    /// Returns once the actor has finished the messages sent before: as Akka does, a message counts as activity when
+    /// its handler has returned, which is after the handler's reply. Advancing the virtual clock between the two
+    /// would move the activity forward. <see cref="Sync"/> does not count as activity itself.
+    /// </summary>
+    private async Task SyncAsync(IActorRef actor)
+    {
+        TestActor.Send(actor, new Sync());
+        await TestActor.ExpectMsgAsync("synced");
+    }
+
+    private sealed record Sync : INotInfluenceReceiveTimeout;
+
     private sealed class Idle(IActorRef probe) : ReceiveActor
     {
         protected override void PreStart()
@@ -84,6 +99,7 @@ public sealed class SchedulerTests : ActorTestKit
                     Reply("pong");
                 });
                 Receive<string>(s => s == "silence", _ => { });
+                Receive<Sync>(_ => Reply("synced"));
                 Receive<ReceiveTimeout>(_ => probe.Tell("timeout"));
             });
         }
